@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds everything into out/: berthd, berth, berth-runtime (+ its init). Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")"
+. scripts/deps.sh
+berth_ensure_packages "${berth_build_packages[@]}"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+mkdir -p out
+dotnet build Platform.sln -c Release -v q -nologo -clp:ErrorsOnly
+dotnet publish src/Host/Berth.Host.csproj -c Release -o out --no-build -v q -nologo
+dotnet publish src/Shell/Berth.Shell.csproj -c Release -o out --no-build -v q -nologo
+# The native runtime has its own build (NativeAOT front end + C init).
+[ -x src/Runtime/build.sh ] && src/Runtime/build.sh "$PWD/out"
+# Marks a complete build, so ./berth can tell when sources changed since.
+date +%s > out/.built
+echo "berth: built into $PWD/out"

@@ -1,0 +1,19 @@
+# Debian packages berth needs, installed once when missing (sourced by build.sh and test.sh).
+# One list, one apt-get update, one install.
+berth_build_packages=(gcc make libc6-dev libseccomp-dev zlib1g-dev clang busybox-static runc)
+berth_test_packages=(postgresql iproute2 tmux)
+
+berth_ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "berth: missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+    return 1
+  fi
+  echo "berth: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
