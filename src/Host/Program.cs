@@ -1,1 +1,4 @@
-return 0;
+using Berth.Host;
+using Berth.Host.Configuration;
+
+return await Daemon.Run(args);

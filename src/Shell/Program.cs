@@ -1,1 +1,3 @@
-return 0;
+using Berth.Shell.Cli;
+
+return await CommandLine.Run(args);

@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using Berth.Actors.Events;
+using Berth.Actors.Protocol;
+using Berth.Actors.Protocol.Serialization;
+using Berth.Host.Configuration;
+using LinqToDB;
+using SqlJournalOptions = Akka.Persistence.Sql.Hosting.SqlJournalOptions;
+using SqlSnapshotOptions = Akka.Persistence.Sql.Hosting.SqlSnapshotOptions;
+
+namespace Berth.Host.Hosting;
+
+/// <summary>Marker for the event log actor in the ActorRegistry.</summary>
+public sealed class EventLogKey;
+
+/// <summary>berthd's actor system: one serializer, SQL persistence (SQLite by default, PostgreSQL by configuration), the node's actors.</summary>
+public static class AkkaSetup
+{
+    public const string SystemName = "berth";
+
+    public static IServiceCollection AddBerthActors(this IServiceCollection services, DaemonOptions options)
+    {
+        services.AddAkka(SystemName, (akka, sp) =>
+        {
+            akka.ConfigureLoggers(l => { l.ClearLoggers(); l.AddLoggerFactory(); l.LogLevel = AkkaLogLevel(options.LogLevel); })
+                .WithCustomSerializer("berth", [typeof(IBerthMessage)], sys => new BerthJsonSerializer(sys))
+                .AddHocon("akka.actor.ask-timeout = 30s\nakka.coordinated-shutdown.exit-clr = off\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
+                .WithBerthPersistence(options.Persistence, options.DefaultDatabasePath)
+                .WithActors((system, registry) =>
+                    registry.Register<EventLogKey>(system.ActorOf(Props.Create(() => new EventLogActor(EventLogState.DefaultCapacity)), EventLogActor.Name)));
+        });
+        return services;
+    }
+
+    /// <summary>Journal and snapshot store for the configured provider; tables are created on first use.</summary>
+    public static AkkaConfigurationBuilder WithBerthPersistence(this AkkaConfigurationBuilder akka, PersistenceOptions p, string sqliteFile)
+    {
+        var (connection, provider) = p.Provider switch
+        {
+            "postgresql" => (p.ConnectionString!, ProviderName.PostgreSQL15),
+            _ => (p.ConnectionString ?? $"Data Source={sqliteFile};Pooling=True;Cache=Shared", ProviderName.SQLiteMS),
+        };
+        var journal = new SqlJournalOptions(isDefaultPlugin: true)
+        {
+            ConnectionString = connection, ProviderName = provider, AutoInitialize = true,
+        };
+        var snapshots = new SqlSnapshotOptions(isDefaultPlugin: true)
+        {
+            ConnectionString = connection, ProviderName = provider, AutoInitialize = true,
+        };
+        return akka.WithJournalAndSnapshot(journal, snapshots);
+    }
+
+    private static Akka.Event.LogLevel AkkaLogLevel(string level) => level switch
+    {
+        "debug" => Akka.Event.LogLevel.DebugLevel,
+        "info" => Akka.Event.LogLevel.InfoLevel,
+        "warn" => Akka.Event.LogLevel.WarningLevel,
+        _ => Akka.Event.LogLevel.ErrorLevel,
+    };
+}

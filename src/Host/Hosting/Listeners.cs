@@ -1,0 +1,107 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Berth.Host.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Berth.Host.Hosting;
+
+/// <summary>Where the Engine API listens: unix sockets (0660, stale ones replaced, live ones refused) and TCP (TLS unless loopback or told otherwise).</summary>
+public static partial class Listeners
+{
+    public static void Configure(KestrelServerOptions kestrel, DaemonOptions options)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = null;           // image loads and build contexts are large
+        kestrel.Limits.MinRequestBodyDataRate = null;       // stdin may trickle
+        kestrel.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
+        kestrel.Limits.MaxRequestHeadersTotalSize = 1 << 20;
+
+        foreach (var address in options.Hosts.Select(ListenAddress.Parse))
+        {
+            if (address.UnixPath is { } path)
+            {
+                PrepareUnixSocket(path);
+                kestrel.ListenUnixSocket(path, l => l.Protocols = HttpProtocols.Http1);
+            }
+            else
+            {
+                var tcp = address.Tcp!;
+                var tls = options.Tls.Verify || options.Tls.Tls;
+                if (!tls && !address.IsLoopback && !options.InsecureTcp)
+                    throw new ConfigurationException(
+                        $"refusing to listen on {address.Original} without TLS: anyone who can reach it controls this host. " +
+                        "Use --tlsverify with --tlscacert, --tlscert and --tlskey, or pass --insecure-tcp to accept the risk");
+                kestrel.Listen(tcp, l =>
+                {
+                    l.Protocols = HttpProtocols.Http1;
+                    if (tls) l.UseHttps(Https(options.Tls));
+                });
+            }
+        }
+    }
+
+    /// <summary>After Kestrel bound: the sockets become root:docker (when that group exists) with mode 0660.</summary>
+    public static void SecureUnixSockets(DaemonOptions options)
+    {
+        foreach (var address in options.Hosts.Select(ListenAddress.Parse).Where(a => a.UnixPath != null))
+        {
+            File.SetUnixFileMode(address.UnixPath!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            if (GroupId("docker") is { } gid && chown(address.UnixPath!, 0, gid) != 0)
+                throw new IOException($"chown({address.UnixPath}): errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int chown(string path, uint owner, uint group);
+
+    private static uint? GroupId(string name)
+    {
+        if (!File.Exists("/etc/group")) return null;
+        foreach (var line in File.ReadLines("/etc/group"))
+        {
+            var f = line.Split(':');
+            if (f.Length > 2 && f[0] == name && uint.TryParse(f[2], out var gid)) return gid;
+        }
+        return null;
+    }
+
+    private static void PrepareUnixSocket(string path)
+    {
+        var dir = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(dir))
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                           UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        if (!File.Exists(path)) return;
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+        }
+        catch (SocketException)
+        {
+            File.Delete(path); // nobody answers: a stale socket of a dead daemon
+            return;
+        }
+        throw new ConfigurationException($"another daemon is already listening on unix://{path}: stop it first, or choose another socket with -H");
+    }
+
+    private static HttpsConnectionAdapterOptions Https(TlsOptions tls)
+    {
+        var cert = X509Certificate2.CreateFromPemFile(tls.Cert!, tls.Key!);
+        var https = new HttpsConnectionAdapterOptions { ServerCertificate = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null) };
+        if (!tls.Verify) return https;
+        var ca = X509CertificateLoader.LoadCertificateFromFile(tls.CaCert!);
+        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+        https.ClientCertificateValidation = (client, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(client);
+        };
+        return https;
+    }
+}

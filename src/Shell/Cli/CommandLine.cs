@@ -1,0 +1,49 @@
+using Berth.Shell.Commands;
+
+namespace Berth.Shell.Cli;
+
+/// <summary>berth's entry: global flags, then one verb from the table; errors become docker's exit codes.</summary>
+public static class CommandLine
+{
+    /// <summary>A verb: its name(s), one-line help, and what it does with its arguments.</summary>
+    public sealed record Verb(string Name, string Summary, Func<GlobalOptions, string[], Task<int>> Run, params string[] Aliases);
+
+    public static readonly IReadOnlyList<Verb> Verbs =
+    [
+        new("up", "Start berthd if it is not running and run a first container", SystemCommands.Up),
+        new("version", "Show the berth version information", SystemCommands.Version),
+        new("info", "Display system-wide information", SystemCommands.Info),
+    ];
+
+    public static async Task<int> Run(string[] args)
+    {
+        try
+        {
+            var (options, rest) = GlobalOptions.Parse(args);
+            if (rest.Length == 0 || rest[0] is "help")
+            {
+                Console.WriteLine(Usage());
+                return rest.Length == 0 ? 0 : 0;
+            }
+            if (rest[0] == "--version")
+            {
+                Console.WriteLine($"berth version {SystemCommands.ClientVersion}");
+                return 0;
+            }
+            var verb = Verbs.FirstOrDefault(v => v.Name == rest[0] || v.Aliases.Contains(rest[0]))
+                ?? throw new CliError($"berth: '{rest[0]}' is not a berth command.\nSee 'berth --help'", 1);
+            return await verb.Run(options, rest[1..]);
+        }
+        catch (CliError e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
+    }
+
+    private static string Usage() =>
+        "Usage:  berth [OPTIONS] COMMAND\n\nA container platform that speaks the Docker Engine API\n\nCommands:\n" +
+        string.Join("\n", Verbs.Select(v => $"  {v.Name,-12}{v.Summary}")) +
+        "\n\nGlobal Options:\n  -H, --host string   Daemon socket to connect to (BERTH_HOST, DOCKER_HOST, default unix:///run/berth/berth.sock)\n" +
+        "  -D, --debug         Enable debug mode\n      --tlsverify     Use TLS and verify the remote\n  -v, --version       Print version information and quit\n";
+}
