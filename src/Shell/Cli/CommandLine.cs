@@ -10,7 +10,7 @@ public static class CommandLine
 
     public static readonly IReadOnlyList<Verb> Verbs =
     [
-        new("up", "Start berthd if it is not running and run a first container", SystemCommands.Up),
+        new("up", "Start berthd if it is not running (--data-root, --exec-root) and show how to use it", SystemCommands.Up),
         new("version", "Show the berth version information", SystemCommands.Version),
         new("info", "Display system-wide information", SystemCommands.Info),
     ];

@@ -90,7 +90,19 @@ public static class SystemCommands
     /// <summary>Starts berthd (when nothing answers on the socket), waits for it, and says how to use it.</summary>
     public static async Task<int> Up(GlobalOptions g, string[] args)
     {
-        RejectArguments("up", args);
+        // up passes --data-root/--exec-root through to berthd, so a second platform can live beside the default one.
+        string dataRoot = "/var/lib/berth", execRoot = "/run/berth";
+        for (var i = 0; i < args.Length; i++)
+        {
+            var (name, inline) = args[i].Contains('=') ? (args[i][..args[i].IndexOf('=')], args[i][(args[i].IndexOf('=') + 1)..]) : (args[i], null);
+            string Value() => inline ?? (i + 1 < args.Length ? args[++i] : throw new CliError($"flag needs an argument: {name}", 1));
+            switch (name)
+            {
+                case "--data-root": dataRoot = Value(); break;
+                case "--exec-root": execRoot = Value(); break;
+                default: throw new CliError($"unknown flag: {name}\nSee 'berth up --help'.", 1);
+            }
+        }
         var host = g.ResolvedHost;
         using var client = new DaemonClient(g);
         if (!await client.Ping())
@@ -99,13 +111,16 @@ public static class SystemCommands
                 throw new CliError($"nothing answers at {host}, and berth up starts a daemon only on a unix socket", 1);
             var berthd = Path.Combine(AppContext.BaseDirectory, "berthd");
             if (!File.Exists(berthd)) throw new CliError($"{berthd} is missing: run ./build.sh", 1);
-            const string logDir = "/var/log/berth";
-            Directory.CreateDirectory(logDir);
-            var log = Path.Combine(logDir, "berthd.log");
+            Directory.CreateDirectory(dataRoot);
+            var log = Path.Combine(dataRoot, "berthd.log");
             // setsid detaches berthd from this terminal so it outlives `berth up`.
             var psi = new ProcessStartInfo("/bin/sh")
             {
-                ArgumentList = { "-c", "exec setsid \"$0\" -H \"$1\" --pidfile /run/berth/berthd.pid </dev/null >>\"$2\" 2>&1 &", berthd, host, log },
+                ArgumentList =
+                {
+                    "-c", "exec setsid \"$0\" -H \"$1\" --data-root \"$3\" --exec-root \"$4\" --pidfile \"$4/berthd.pid\" </dev/null >>\"$2\" 2>&1 &",
+                    berthd, host, log, dataRoot, execRoot,
+                },
                 UseShellExecute = false,
             };
             using (var sh = Process.Start(psi)!) await sh.WaitForExitAsync();
