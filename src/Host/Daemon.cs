@@ -90,6 +90,7 @@ public static class Daemon
         app.UseMiddleware<EngineApiMiddleware>();
         app.UseRouting();
         SystemEndpoints.Map(app);
+        EventEndpoints.Map(app);
         return app;
     }
 }

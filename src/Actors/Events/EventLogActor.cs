@@ -32,7 +32,7 @@ public sealed class EventLogActor : ReceivePersistentActor
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new EventLogSnapshot(_state.Events.ToList()));
         }));
         Command<QueryEvents>(q => Sender.Tell(new EventsFound(_state.Between(q.SinceNano, q.UntilNano))));
-        Command<SubscribeEvents>(s => { _subscribers.Add(s.Subscriber); Context.Watch(s.Subscriber); s.Subscriber.Tell(Subscribed.Instance); });
+        Command<SubscribeEvents>(s => { _subscribers.Add(s.Subscriber); Context.Watch(s.Subscriber); Sender.Tell(Subscribed.Instance); });
         Command<UnsubscribeEvents>(s => { _subscribers.Remove(s.Subscriber); Context.Unwatch(s.Subscriber); });
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Command<SaveSnapshotSuccess>(s => DeleteMessages(s.Metadata.SequenceNr));

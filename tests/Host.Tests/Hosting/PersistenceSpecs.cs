@@ -6,6 +6,7 @@ using Berth.Host.Hosting;
 using Berth.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Berth.Host.Tests.Hosting;
 
@@ -18,6 +19,7 @@ public abstract class PersistenceSpecs
     {
         var options = new DaemonOptions { DataRoot = dataRoot, Persistence = store };
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
         builder.Services.AddBerthActors(options);
         var host = builder.Build();
         await host.StartAsync();
@@ -111,6 +113,7 @@ public sealed class PostgresPersistenceSpecs : PersistenceSpecs, IAsyncLifetime
             var options = DaemonConfiguration.Build(DaemonArguments.Parse(["--config-file", config, "--data-root", dataRoot]));
             Assert.Equal("postgresql", options.Persistence.Provider);
             var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
             builder.Services.AddBerthActors(options);
             var h = builder.Build();
             await h.StartAsync();

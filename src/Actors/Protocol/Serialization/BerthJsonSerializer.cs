@@ -15,10 +15,12 @@ public sealed class BerthJsonSerializer(ExtendedActorSystem system) : Serializer
 {
     public const int Id = 4242;
 
+    // Only types with a [Manifest] can be stored or sent; a local-only message without one fails loudly if it ever is.
     private static readonly FrozenDictionary<Type, string> Manifests = typeof(IBerthMessage).Assembly.GetTypes()
         .Where(t => typeof(IBerthMessage).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface)
-        .ToFrozenDictionary(t => t, t => t.GetCustomAttribute<ManifestAttribute>()?.Name
-            ?? throw new InvalidOperationException($"{t.FullName} is an IBerthMessage without a [Manifest]"));
+        .Select(t => (Type: t, Name: t.GetCustomAttribute<ManifestAttribute>()?.Name))
+        .Where(t => t.Name != null)
+        .ToFrozenDictionary(t => t.Type, t => t.Name!);
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);
 
@@ -30,7 +32,7 @@ public sealed class BerthJsonSerializer(ExtendedActorSystem system) : Serializer
     public static IReadOnlyDictionary<Type, string> Registered => Manifests;
 
     public override string Manifest(object o) => Manifests.TryGetValue(o.GetType(), out var m)
-        ? m : throw new ArgumentException($"no manifest for {o.GetType()}");
+        ? m : throw new SerializationException($"{o.GetType()} has no [Manifest]: it cannot be stored or sent");
 
     public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
 

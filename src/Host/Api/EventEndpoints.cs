@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Hosting;
+using Berth.Actors.Events;
+using Berth.Actors.Protocol;
+using Berth.Host.Hosting;
+
+namespace Berth.Host.Api;
+
+/// <summary>GET /events: stored events since `since` (they survive restarts), then live ones until `until` or disconnect.</summary>
+public static class EventEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/events", Stream);
+
+    private static async Task Stream(HttpContext ctx, ActorRegistry registry, ActorSystem system)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var since = Timestamp(Query.String(ctx.Request, "since"), now);
+        var until = Timestamp(Query.String(ctx.Request, "until"), now);
+        if (since != null && until != null && until < since)
+            throw ApiException.BadRequest("`since` time can't be after `until` time");
+        var filter = new EventFilter(Filters.Parse(ctx.Request, EventFilter.Keys));
+        var log = await registry.GetAsync<EventLogKey>(ctx.RequestAborted);
+
+        // Subscribe before replaying, so nothing falls between the stored and the live part.
+        var channel = Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var forwarder = system.ActorOf(Props.Create(() => new ChannelForwarder(channel.Writer)));
+        try
+        {
+            await log.Ask<EventLogActor.Subscribed>(new SubscribeEvents(forwarder), TimeSpan.FromSeconds(10), ctx.RequestAborted);
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = ApiJson.ContentType;
+            await ctx.Response.StartAsync(ctx.RequestAborted);
+            await ctx.Response.Body.FlushAsync(ctx.RequestAborted); // headers now: clients wait for them
+
+            long last = 0;
+            if (since != null)
+            {
+                var stored = await log.Ask<EventsFound>(new QueryEvents(since.Value, until ?? long.MaxValue), TimeSpan.FromSeconds(30), ctx.RequestAborted);
+                foreach (var e in stored.Events.Where(filter.Matches)) await Write(ctx, e);
+                last = stored.Events.Count > 0 ? stored.Events[^1].TimeNano : 0;
+            }
+            if (until != null && until <= now.ToUnixTimeMilliseconds() * 1_000_000) return;
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+            if (until != null) stop.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, (until.Value - now.ToUnixTimeMilliseconds() * 1_000_000) / 1_000_000)));
+            try
+            {
+                await foreach (var e in channel.Reader.ReadAllAsync(stop.Token))
+                    if (e.TimeNano > last && filter.Matches(e)) await Write(ctx, e);
+            }
+            catch (OperationCanceledException) when (!ctx.RequestAborted.IsCancellationRequested) { /* until reached */ }
+        }
+        finally
+        {
+            log.Tell(new UnsubscribeEvents(forwarder));
+            system.Stop(forwarder);
+        }
+    }
+
+    private static async Task Write(HttpContext ctx, EngineEvent e)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(Shape(e), ApiJson.Options);
+        await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+        await ctx.Response.Body.WriteAsync("\n"u8.ToArray(), ctx.RequestAborted);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
+    }
+
+    /// <summary>The API 1.41 event shape: legacy status/id/from beside Type/Action/Actor for containers and images.</summary>
+    public static Dictionary<string, object?> Shape(EngineEvent e)
+    {
+        var shape = new Dictionary<string, object?>();
+        if (e.Type is "container" or "image")
+        {
+            shape["status"] = e.Action;
+            shape["id"] = e.ActorId;
+            if (e.Type == "container" && e.Attributes.TryGetValue("image", out var image)) shape["from"] = image;
+        }
+        shape["Type"] = e.Type;
+        shape["Action"] = e.Action;
+        shape["Actor"] = new { ID = e.ActorId, Attributes = e.Attributes };
+        shape["scope"] = e.Scope;
+        shape["time"] = e.Time;
+        shape["timeNano"] = e.TimeNano;
+        return shape;
+    }
+
+    /// <summary>Unix seconds with optional fraction ("1795707569.000000000"), as the CLI sends; null when absent.</summary>
+    public static long? Timestamp(string? value, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        var parts = value.Split('.', 2);
+        if (!long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
+            throw ApiException.BadRequest($"invalid timestamp \"{value}\": expected unix seconds");
+        long nanos = 0;
+        if (parts.Length == 2)
+        {
+            var frac = parts[1].PadRight(9, '0')[..9];
+            if (!long.TryParse(frac, NumberStyles.None, CultureInfo.InvariantCulture, out nanos))
+                throw ApiException.BadRequest($"invalid timestamp \"{value}\": expected unix seconds");
+        }
+        return seconds * 1_000_000_000 + nanos;
+    }
+
+    /// <summary>Hands events from the actor world to one HTTP response.</summary>
+    private sealed class ChannelForwarder : ReceiveActor
+    {
+        public ChannelForwarder(ChannelWriter<EngineEvent> writer)
+        {
+            Receive<EngineEvent>(e => writer.TryWrite(e));
+        }
+
+        protected override void PostStop() { }
+    }
+}
