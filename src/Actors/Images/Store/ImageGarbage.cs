@@ -50,3 +50,18 @@ public static class ImageGarbage
         return (next, new Garbage(deadChains, deadBlobs));
     }
 }
+
+/// <summary>Re-checks garbage found earlier against the current index, since a job may have reused a layer meanwhile.</summary>
+public static class GarbageRecheck
+{
+    public static Garbage StillDead(Garbage garbage, ImageIndex index, IEnumerable<ContainerImageUse> containers)
+    {
+        var liveChains = new HashSet<Digest>(index.Images.Values.SelectMany(i => i.ChainIds));
+        foreach (var use in containers)
+            foreach (var chain in use.ChainIds)
+                if (Digest.TryParse(chain, out var d)) liveChains.Add(d);
+        var liveBlobs = new HashSet<Digest>(index.Images.Values.SelectMany(i => new[] { i.Id, i.Manifest }));
+        foreach (var layer in index.Layers.Values) liveBlobs.Add(layer.Blob);
+        return new Garbage([.. garbage.ChainIds.Where(c => !liveChains.Contains(c))], [.. garbage.Blobs.Where(b => !liveBlobs.Contains(b))]);
+    }
+}
