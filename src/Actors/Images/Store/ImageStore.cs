@@ -1,0 +1,113 @@
+using Berth.Actors.Images.Content;
+using Berth.Actors.Images.Layers;
+using Berth.Actors.Images.Model;
+using Berth.Actors.Protocol;
+
+namespace Berth.Actors.Images.Store;
+
+/// <summary>A new image whose blobs and snapshots are in place, waiting to be entered in the index.</summary>
+public sealed record StagedImage(ImageRecord Image, IReadOnlyList<LayerRecord> Layers, IReadOnlyList<string> Tags);
+
+/// <summary>
+/// The on-disk side of images under one data root: content store, snapshots and the index file. Thread-safe for the
+/// ingest and read operations that jobs run concurrently; the index itself is only changed by the images actor.
+/// </summary>
+public sealed class ImageStore
+{
+    private ImageStore(string dataRoot)
+    {
+        DataRoot = dataRoot;
+        Content = ContentStore.Open(dataRoot);
+        Snapshots = SnapshotStore.Open(dataRoot);
+        IndexFile = new ImageIndexFile(dataRoot);
+        TempRoot = Path.Combine(dataRoot, "tmp", "images");
+        if (Directory.Exists(TempRoot)) Directory.Delete(TempRoot, recursive: true);
+        Directory.CreateDirectory(TempRoot);
+        Layers = new LayerIngest(Content, Snapshots);
+    }
+
+    public string DataRoot { get; }
+    public ContentStore Content { get; }
+    public SnapshotStore Snapshots { get; }
+    public ImageIndexFile IndexFile { get; }
+    public LayerIngest Layers { get; }
+    /// <summary>Scratch space on the same filesystem as the store (load staging).</summary>
+    public string TempRoot { get; }
+
+    public static ImageStore Open(string dataRoot) => new(dataRoot);
+
+    /// <summary>Diff size of a snapshot, 0 when it is missing.</summary>
+    public long SizeOf(Digest chainId) => Snapshots.Exists(chainId) ? Snapshots.SizeOf(chainId) : 0;
+
+    public ImageConfigFile ReadConfig(Digest imageId) => ImageConfigFile.Parse(Content.ReadAll(imageId));
+
+    /// <summary>Lower dirs of an image's rootfs, top layer first (the order overlay's lowerdir wants).</summary>
+    public IReadOnlyList<string> LowerDirs(ImageRecord image) => [.. image.ChainIds.Reverse().Select(Snapshots.FsOf)];
+
+    /// <summary>
+    /// Stores a config (and a manifest: the given one, or a synthesised OCI manifest over <paramref name="layers"/>)
+    /// after checking that the config's diffIDs are exactly the layers'.
+    /// </summary>
+    public StagedImage Stage(byte[] configBytes, IReadOnlyList<LayerRecord> layers, IReadOnlyList<string> tags,
+        byte[]? manifestBytes = null, Digest? expectedConfig = null, Digest? parent = null)
+    {
+        var config = ImageConfigFile.Parse(configBytes);
+        var diffIds = config.RootFs.DiffIds;
+        if (!diffIds.SequenceEqual(layers.Select(l => l.DiffId)))
+            throw new InvalidDataException($"image config lists diffIDs [{string.Join(", ", diffIds)}] but the layers are [{string.Join(", ", layers.Select(l => l.DiffId))}]");
+        var id = Content.Write(configBytes, expectedConfig);
+        manifestBytes ??= OciJson.Serialize(new Manifest
+        {
+            MediaType = MediaTypes.OciManifest,
+            Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = id, Size = configBytes.Length },
+            Layers = [.. layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = l.Blob, Size = l.BlobSize })],
+        });
+        var manifest = Content.Write(manifestBytes);
+        Digest? parentId = parent ?? (Digest.TryParse(config.Parent, out var p) ? p : null);
+        var record = new ImageRecord
+        {
+            Id = id,
+            Manifest = manifest,
+            DiffIds = diffIds,
+            Parent = parentId,
+            Created = config.CreatedTime,
+            Labels = config.Config?.Labels,
+        };
+        return new StagedImage(record, layers, tags);
+    }
+
+    /// <summary>Deletes what <see cref="ImageGarbage"/> found unreferenced; snapshots are renamed away first, then removed.</summary>
+    public void Delete(Garbage garbage)
+    {
+        foreach (var blob in garbage.Blobs) Content.Delete(blob);
+        foreach (var chain in garbage.ChainIds) Snapshots.Delete(chain);
+    }
+
+    /// <summary>Fast part of a deletion (renames and unlinks); returns trash dirs to remove later.</summary>
+    public IReadOnlyList<string> Retire(Garbage garbage)
+    {
+        foreach (var blob in garbage.Blobs) Content.Delete(blob);
+        return [.. garbage.ChainIds.Select(Snapshots.Retire).OfType<string>()];
+    }
+
+    /// <summary>`docker import`: one rootfs tarball (plain, gzip or zstd) becomes a single-layer image with the given changes.</summary>
+    public StagedImage Import(Stream source, IReadOnlyList<string> tags, string? message, IReadOnlyList<string> changes,
+        DateTimeOffset now, IProgress<ImageProgress>? progress = null)
+    {
+        var containerConfig = ConfigChanges.Apply(new ContainerConfig(), changes);
+        var (layer, _) = Layers.Ingest(source, [], null, null, null, -1, progress);
+        var created = Time.Format(now);
+        var comment = string.IsNullOrEmpty(message) ? "Imported from -" : message;
+        var config = new ImageConfigFile
+        {
+            Architecture = Platform.Host.Architecture,
+            Comment = comment,
+            Config = containerConfig,
+            Created = created,
+            History = [new HistoryEntry { Created = created, Comment = comment }],
+            Os = "linux",
+            RootFs = new RootFs { DiffIds = [layer.DiffId] },
+        };
+        return Stage(OciJson.Serialize(config), [layer], tags);
+    }
+}

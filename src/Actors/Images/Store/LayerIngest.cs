@@ -1,0 +1,100 @@
+using Berth.Actors.Images.Content;
+using Berth.Actors.Images.Layers;
+using Berth.Actors.Images.Model;
+
+namespace Berth.Actors.Images.Store;
+
+/// <summary>Progress of one layer being loaded or imported ("Loading layer", bytes so far of total).</summary>
+public sealed record ImageProgress(string Id, string Status, long Current, long Total);
+
+/// <summary>
+/// Brings one layer blob into the store in a single pass: the raw bytes go to the content store, the decompressed tar
+/// is hashed (diffID) and unpacked into its snapshot. Nothing is published unless every digest checks out.
+/// </summary>
+public sealed class LayerIngest(ContentStore content, SnapshotStore snapshots)
+{
+    /// <param name="raw">The blob as stored or transferred (tar, tar+gzip or tar+zstd).</param>
+    /// <param name="parentDiffIds">DiffIDs of the layers below, to compute the chainID.</param>
+    /// <param name="expectedBlob">Digest the blob must have (from a manifest), if known.</param>
+    /// <param name="expectedDiffId">DiffID the tar must have (from a config), if known.</param>
+    /// <param name="mediaType">Media type from a manifest; derived from the compression when null.</param>
+    public (LayerRecord Layer, Digest ChainId) Ingest(Stream raw, IReadOnlyList<Digest> parentDiffIds, Digest? expectedBlob,
+        Digest? expectedDiffId, string? mediaType, long total, IProgress<ImageProgress>? progress)
+    {
+        var progressId = (expectedDiffId ?? expectedBlob)?.Hex[..12] ?? "";
+        using var blob = content.BeginWrite(expectedBlob?.Algorithm ?? "sha256");
+        using var tee = new TeeStream(raw, blob, n => progress?.Report(new ImageProgress(progressId, "Loading layer", n, total)));
+        var (decompressed, kind) = Compression.Decompress(tee);
+        using var diff = new DigestingStream(decompressed);
+        Digest? blobDigest = null;
+        Digest? diffId = null;
+        Digest? chain = null;
+
+        void Finish()
+        {
+            diff.Drain();
+            tee.Drain();
+            diffId = diff.Digest;
+            if (expectedDiffId is { } want && want != diffId) throw new DigestMismatchException(want, diffId.Value);
+            blobDigest = blob.Commit(expectedBlob);
+        }
+
+        if (expectedDiffId is { } known && snapshots.Exists(ChainId.Top([.. parentDiffIds, known])!.Value))
+        {
+            // Snapshot already there (shared layer): only the blob may be missing; still verify both digests.
+            var buffer = new byte[1 << 16];
+            while (diff.Read(buffer) > 0) { }
+            Finish();
+        }
+        else
+        {
+            chain = snapshots.Unpack(diff, () => ChainId.Top([.. parentDiffIds, diffId!.Value])!.Value, Finish);
+        }
+        chain ??= ChainId.Top([.. parentDiffIds, diffId!.Value])!.Value;
+        var type = mediaType ?? kind switch
+        {
+            CompressionKind.Gzip => MediaTypes.OciLayerGzip,
+            CompressionKind.Zstd => MediaTypes.OciLayerZstd,
+            _ => MediaTypes.OciLayer,
+        };
+        return (new LayerRecord(diffId!.Value, blobDigest!.Value, type, blob.Written, diff.BytesRead), chain.Value);
+    }
+
+    /// <summary>Copies what is read from the source into a writer, reporting the running byte count.</summary>
+    private sealed class TeeStream(Stream source, Stream sink, Action<long> onProgress) : Stream
+    {
+        private long _total;
+        private long _lastReport = -1;
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = source.Read(buffer);
+            if (n > 0)
+            {
+                sink.Write(buffer[..n]);
+                _total += n;
+                if (_total - _lastReport >= 1 << 20) { _lastReport = _total; onProgress(_total); }
+            }
+            else if (_lastReport != _total) { _lastReport = _total; onProgress(_total); }
+            return n;
+        }
+
+        public void Drain()
+        {
+            var buf = new byte[1 << 16];
+            while (Read(buf) > 0) { }
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _total; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,85 @@
+using Akka.Actor;
+using Berth.Actors.Images.Archives;
+using Berth.Actors.Images.Store;
+
+namespace Berth.Actors.Protocol;
+
+/// <summary>A request to the "images" actor. Each maps to one Engine API image endpoint.</summary>
+public interface IImageCommand;
+
+/// <summary>Filters as docker's filters argument decodes them: key to values (see <see cref="ImageFilters.Parse"/>).</summary>
+public sealed record FilterSet(IReadOnlyDictionary<string, IReadOnlyList<string>> Values)
+{
+    public static FilterSet None { get; } = new(new Dictionary<string, IReadOnlyList<string>>());
+    public static FilterSet FromJson(string? json) => new(ImageFilters.Parse(json));
+}
+
+/// <summary>GET /images/json → <see cref="ImageList"/>.</summary>
+public sealed record ListImages(bool All, FilterSet Filters, bool Digests = true) : IImageCommand, IBerthMessage;
+
+/// <summary>GET /images/{name}/json → <see cref="ImageInspected"/>.</summary>
+public sealed record InspectImage(string Name) : IImageCommand, IBerthMessage;
+
+/// <summary>GET /images/{name}/history → <see cref="ImageHistory"/>.</summary>
+public sealed record GetImageHistory(string Name) : IImageCommand, IBerthMessage;
+
+/// <summary>POST /images/{name}/tag?repo=&amp;tag= → <see cref="ImageTagged"/> (HTTP 201).</summary>
+public sealed record TagImage(string Source, string Repo, string? Tag) : IImageCommand, IBerthMessage;
+
+/// <summary>DELETE /images/{name}?force=&amp;noprune= → <see cref="ImageRemoved"/>.</summary>
+public sealed record RemoveImage(string Name, bool Force, bool NoPrune) : IImageCommand, IBerthMessage;
+
+/// <summary>POST /images/prune?filters= → <see cref="ImagesPruned"/>.</summary>
+public sealed record PruneImages(FilterSet Filters) : IImageCommand, IBerthMessage;
+
+/// <summary>The image half of GET /system/df → <see cref="ImageDiskUsageReport"/>.</summary>
+public sealed record GetImageDiskUsage : IImageCommand, IBerthMessage
+{
+    public static GetImageDiskUsage Instance { get; } = new();
+}
+
+/// <summary>For container create: the image's ID, config and rootfs lower dirs (top first) → <see cref="ImageResolved"/>.</summary>
+public sealed record ResolveImage(string Name) : IImageCommand, IBerthMessage;
+
+/// <summary>
+/// POST /images/create?fromSrc=-&amp;repo=&amp;tag=&amp;message=&amp;changes= (docker import) → <see cref="ImageImported"/>.
+/// Carries the request body, so it is node-local and never serialised.
+/// </summary>
+public sealed record ImportImage(Stream Source, string? Repo, string? Tag, string? Message, IReadOnlyList<string> Changes,
+    IProgress<ImageProgress>? Progress = null) : IImageCommand, INoSerializationVerificationNeeded;
+
+/// <summary>POST /images/load?quiet= → <see cref="ImagesLoaded"/>; progress lines go to <see cref="Progress"/>. Node-local (carries a stream).</summary>
+public sealed record LoadImages(Stream Source, IProgress<ImageProgress>? Progress = null) : IImageCommand, INoSerializationVerificationNeeded;
+
+/// <summary>GET /images/get?names= and GET /images/{name}/get → <see cref="ImagesSaved"/> once the archive was written to <see cref="Destination"/>. Node-local.</summary>
+public sealed record SaveImages(IReadOnlyList<string> Names, Stream Destination, ImageArchiveFormat Format = ImageArchiveFormat.DockerArchive)
+    : IImageCommand, INoSerializationVerificationNeeded;
+
+/// <summary>Replies of the "images" actor.</summary>
+public interface IImageReply : IBerthMessage;
+
+public sealed record ImageList(IReadOnlyList<ImageSummary> Images) : IImageReply;
+public sealed record ImageInspected(ImageInspect Image) : IImageReply;
+public sealed record ImageHistory(IReadOnlyList<HistoryResponseItem> Items) : IImageReply;
+public sealed record ImageTagged(string Id, string Reference) : IImageReply;
+public sealed record ImageRemoved(IReadOnlyList<ImageDeleteResponseItem> Items) : IImageReply;
+public sealed record ImagesPruned(ImagePruneResponse Report) : IImageReply;
+public sealed record ImageDiskUsageReport(ImageDiskUsage Usage) : IImageReply;
+
+/// <param name="LowerDirs">Snapshot dirs for overlay's lowerdir, top layer first.</param>
+/// <param name="ChainIds">ChainIDs of the layers, base first: the container reports them back through <see cref="ContainerImageUse"/>.</param>
+public sealed record ImageResolved(string Id, ContainerConfig? Config, IReadOnlyList<string> LowerDirs, IReadOnlyList<string> ChainIds) : IImageReply;
+
+/// <summary>Import finished; the HTTP layer streams {"status":"&lt;Id&gt;"}.</summary>
+public sealed record ImageImported(string Id) : IImageReply;
+
+/// <summary>Load finished; <see cref="Lines"/> are docker's "Loaded image: x" / "Loaded image ID: sha256:…" messages.</summary>
+public sealed record ImagesLoaded(IReadOnlyList<string> Lines) : IImageReply;
+
+public sealed record ImagesSaved(IReadOnlyList<string> Ids) : IImageReply;
+
+/// <summary>Any refusal or failure; <see cref="Kind"/> gives the HTTP status and <see cref="Message"/> docker's text.</summary>
+public sealed record ImageError(ImageErrorKind Kind, string Message) : IImageReply
+{
+    public ImageOperationException ToException() => new(Kind, Message);
+}
