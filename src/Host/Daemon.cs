@@ -84,6 +84,7 @@ public static class Daemon
         builder.Services.AddSingleton(new RuntimeCatalog(options));
         builder.Services.AddSingleton(DaemonIdentity.LoadOrCreate(options));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddSingleton<IInfoContributor, ImagesInfo>();
         builder.Services.AddBerthActors(options);
 
         var app = builder.Build();
@@ -91,6 +92,8 @@ public static class Daemon
         app.UseRouting();
         SystemEndpoints.Map(app);
         EventEndpoints.Map(app);
+        ImageEndpoints.Map(app);
+        DiskUsageEndpoints.Map(app);
         return app;
     }
 }

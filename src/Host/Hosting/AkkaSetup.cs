@@ -3,6 +3,8 @@ using Akka.Hosting;
 using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Berth.Actors.Events;
+using Berth.Actors.Images;
+using Berth.Actors.Images.Store;
 using Berth.Actors.Protocol;
 using Berth.Actors.Protocol.Serialization;
 using Berth.Host.Configuration;
@@ -14,6 +16,9 @@ namespace Berth.Host.Hosting;
 
 /// <summary>Marker for the event log actor in the ActorRegistry.</summary>
 public sealed class EventLogKey;
+
+/// <summary>Marker for the images actor in the ActorRegistry.</summary>
+public sealed class ImagesKey;
 
 /// <summary>berthd's actor system: one serializer, SQL persistence (SQLite by default, PostgreSQL by configuration), the node's actors.</summary>
 public static class AkkaSetup
@@ -29,7 +34,12 @@ public static class AkkaSetup
                 .AddHocon("akka.actor.ask-timeout = 30s\nakka.coordinated-shutdown.exit-clr = off\nakka.coordinated-shutdown.run-by-clr-shutdown-hook = off", HoconAddMode.Prepend)
                 .WithBerthPersistence(options.Persistence, options.DefaultDatabasePath)
                 .WithActors((system, registry) =>
-                    registry.Register<EventLogKey>(system.ActorOf(Props.Create(() => new EventLogActor(EventLogState.DefaultCapacity)), EventLogActor.Name)));
+                {
+                    var events = system.ActorOf(Props.Create(() => new EventLogActor(EventLogState.DefaultCapacity)), EventLogActor.Name);
+                    registry.Register<EventLogKey>(events);
+                    var store = ImageStore.Open(options.DataRoot);
+                    registry.Register<ImagesKey>(system.ActorOf(ImagesActor.Props(store, new EventLogSink(events)), ImagesActor.Name));
+                });
         });
         return services;
     }
