@@ -66,8 +66,11 @@ public sealed class ImagesActor : ReceiveActor
             var result = ImagePrune.Plan(_index, c.Filters.Values, _usage.Current(), _clock.GetUtcNow());
             var reclaimed = result.Garbage.ChainIds.Sum(_store.SizeOf);
             Commit(result);
+            Sweep();
             return new ImagesPruned(new ImagePruneResponse(result.Items.Count == 0 ? null : result.Items, reclaimed));
         }));
+
+        Receive<SweepUnusedLayers>(_ => Sweep());
 
         Receive<ImportImage>(c =>
         {
@@ -210,6 +213,13 @@ public sealed class ImagesActor : ReceiveActor
         foreach (var e in result.Events)
             _events.Publish(e.Action, e.Id, new Dictionary<string, string> { ["name"] = e.Name });
         _pending = _pending.Merge(result.Garbage);
+        CollectGarbage();
+    }
+
+    /// <summary>Queues every snapshot and blob on disk for deletion; the recheck before deleting keeps what is still used.</summary>
+    private void Sweep()
+    {
+        _pending = _pending.Merge(GarbageSweep.Orphans(_store.Snapshots.List(), _store.Content.List()));
         CollectGarbage();
     }
 

@@ -38,6 +38,15 @@ public sealed record GetImageDiskUsage : IImageCommand, IBerthMessage
     public static GetImageDiskUsage Instance { get; } = new();
 }
 
+/// <summary>
+/// Sent by the containers domain after a container's rootfs was removed: snapshots and blobs that no image and no
+/// container uses any more are deleted (prune does the same sweep). No reply.
+/// </summary>
+public sealed record SweepUnusedLayers : IImageCommand, IBerthMessage
+{
+    public static SweepUnusedLayers Instance { get; } = new();
+}
+
 /// <summary>For container create: the image's ID, config and rootfs lower dirs (top first) → <see cref="ImageResolved"/>.</summary>
 public sealed record ResolveImage(string Name) : IImageCommand, IBerthMessage;
 

@@ -65,3 +65,10 @@ public static class GarbageRecheck
         return new Garbage([.. garbage.ChainIds.Where(c => !liveChains.Contains(c))], [.. garbage.Blobs.Where(b => !liveBlobs.Contains(b))]);
     }
 }
+
+/// <summary>Finds snapshots and blobs on disk that nothing references any more (e.g. after the last container of a force-removed image went).</summary>
+public static class GarbageSweep
+{
+    public static Garbage Orphans(IEnumerable<Digest> snapshots, IEnumerable<Digest> blobs) =>
+        new([.. snapshots], [.. blobs]);   // GarbageRecheck.StillDead filters out everything still live before deletion
+}

@@ -1,0 +1,60 @@
+namespace Berth.Actors.Images.Layers;
+
+/// <summary>
+/// A container's root filesystem under &lt;data-root&gt;/containers/&lt;id&gt;/rootfs: overlay of the image snapshots
+/// plus the container's own upper and work dirs. What the container actor calls at create, start, diff, export and rm.
+/// </summary>
+public static class ContainerRootfs
+{
+    /// <summary>The layout for a container: lower dirs come from <c>ImageResolved.LowerDirs</c> (top first).</summary>
+    public static RootfsLayout Layout(string containerDir, IReadOnlyList<string> lowerDirsTopFirst) => new(
+        lowerDirsTopFirst,
+        Path.Combine(containerDir, "rootfs", "upper"),
+        Path.Combine(containerDir, "rootfs", "work"),
+        Path.Combine(containerDir, "rootfs", "merged"));
+
+    /// <summary>Mounts the merged view (idempotent: an existing mount of the same dir is left as it is).</summary>
+    public static void Mount(RootfsLayout layout)
+    {
+        if (IsMounted(layout.MergedDir)) return;
+        Overlay.Mount(layout);
+    }
+
+    public static void Unmount(RootfsLayout layout) => Overlay.Unmount(layout.MergedDir);
+
+    /// <summary>GET /containers/{id}/changes.</summary>
+    public static IReadOnlyList<FilesystemChange> Changes(RootfsLayout layout) => Overlay.Changes(layout.UpperDir, layout.LowerDirs);
+
+    /// <summary>GET /containers/{id}/export: the merged view as a tar (mounts it for the duration if needed).</summary>
+    public static void Export(RootfsLayout layout, Stream output)
+    {
+        var mountedHere = !IsMounted(layout.MergedDir);
+        if (mountedHere) Overlay.Mount(layout);
+        try { DirectoryArchiver.Write(layout.MergedDir, output); }
+        finally { if (mountedHere) Overlay.Unmount(layout.MergedDir); }
+    }
+
+    /// <summary>The container's changes as an OCI layer (for commit): whiteouts and opaque dirs in OCI form.</summary>
+    public static void ExportDiff(RootfsLayout layout, Stream output) => DirectoryArchiver.Write(layout.UpperDir, output, overlayUpper: true);
+
+    /// <summary>Removes upper, work and merged dirs (after unmounting).</summary>
+    public static void Remove(RootfsLayout layout)
+    {
+        Overlay.Unmount(layout.MergedDir);
+        var root = Path.GetDirectoryName(layout.UpperDir)!;
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+    }
+
+    private static bool IsMounted(string dir)
+    {
+        var full = Path.GetFullPath(dir).TrimEnd('/');
+        foreach (var line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length > 4 && Unescape(fields[4]) == full) return true;
+        }
+        return false;
+    }
+
+    private static string Unescape(string s) => s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
+}

@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.TestKit.Xunit;
+using Berth.Actors.Images;
+using Berth.Actors.Images.Layers;
+using Berth.Actors.Images.Store;
+using Berth.Actors.Protocol;
+
+namespace Berth.Actors.Tests.Images;
+
+/// <summary>The "images" actor end to end on a real data root: busybox imported from the host, listed, saved, loaded, removed.</summary>
+public sealed class ImagesActorSpecs : TestKit
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
+    private readonly Scratch _scratch = new();
+    private readonly RecordingSink _events = new();
+    private readonly FakeUsage _usage = new();
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        _scratch.Dispose();
+    }
+
+    private (IActorRef Actor, ImageStore Store) Start(string root = "data")
+    {
+        var store = ImageStore.Open(_scratch.Dir(root));
+        return (Sys.ActorOf(ImagesActor.Props(store, _events, _usage), ImagesActor.Name + "-" + Guid.NewGuid().ToString("N")[..6]), store);
+    }
+
+    /// <summary>A rootfs with the host's static busybox, as ./berth up makes busybox:latest.</summary>
+    private static byte[] BusyboxRootfs()
+    {
+        var ms = new MemoryStream();
+        var tar = new TarWriter(ms);
+        var binary = File.ReadAllBytes("/bin/busybox");
+        tar.Write(new TarEntry { Name = "bin", Type = TarEntryType.Directory, Mode = 0b111_101_101 });
+        tar.Write(new TarEntry { Name = "bin/busybox", Size = binary.Length, Mode = 0b111_101_101 }, new MemoryStream(binary));
+        tar.Write(new TarEntry { Name = "bin/sh", Type = TarEntryType.Symlink, LinkName = "busybox", Mode = 0b111_111_111 });
+        tar.Write(new TarEntry { Name = "tmp", Type = TarEntryType.Directory, Mode = 0b1_111_111_111 });
+        tar.Finish();
+        return ms.ToArray();
+    }
+
+    private T Ask<T>(IActorRef actor, object message) where T : IImageReply
+    {
+        var reply = actor.Ask<IImageReply>(message, Long).GetAwaiter().GetResult();
+        if (reply is ImageError e) throw e.ToException();
+        return Assert.IsType<T>(reply);
+    }
+
+    private string ImportBusybox(IActorRef actor, string repo = "busybox", params string[] changes) =>
+        Ask<ImageImported>(actor, new ImportImage(new MemoryStream(BusyboxRootfs()), repo, null, null, changes)).Id;
+
+    [Fact]
+    public void Importing_busybox_tags_it_and_lists_it_in_dockerds_shape()
+    {
+        var (actor, _) = Start();
+        var id = ImportBusybox(actor, "busybox", "CMD [\"sh\"]");
+        Assert.Equal([("tag", id, "busybox:latest"), ("import", id, id)], _events.Names());
+
+        var list = Ask<ImageList>(actor, new ListImages(false, FilterSet.None));
+        var summary = Assert.Single(list.Images);
+        Assert.Equal(["busybox:latest"], summary.RepoTags);
+        Assert.Null(summary.RepoDigests);
+        Assert.Equal(new FileInfo("/bin/busybox").Length + "busybox".Length, summary.Size);
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(summary));
+        Assert.Equal(["Containers", "Created", "Id", "Labels", "ParentId", "RepoDigests", "RepoTags", "SharedSize", "Size", "VirtualSize"],
+            json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(-1, json.RootElement.GetProperty("Containers").GetInt32());
+    }
+
+    [Fact]
+    public void Inspect_and_history_answer_in_dockerds_shape_and_missing_images_are_404()
+    {
+        var (actor, _) = Start();
+        var id = ImportBusybox(actor);
+        var inspect = Ask<ImageInspected>(actor, new InspectImage("busybox")).Image;
+        Assert.Equal(id, inspect.Id);
+        Assert.Equal("Imported from -", inspect.Comment);
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(inspect));
+        Assert.Equal(["Id", "RepoTags", "RepoDigests", "Parent", "Comment", "Created", "Container", "ContainerConfig", "DockerVersion", "Author",
+            "Config", "Architecture", "Os", "Size", "VirtualSize", "GraphDriver", "RootFS", "Metadata"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["Hostname", "Domainname", "User", "AttachStdin", "AttachStdout", "AttachStderr", "Tty", "OpenStdin", "StdinOnce", "Env", "Cmd",
+            "Image", "Volumes", "WorkingDir", "Entrypoint", "OnBuild", "Labels"], json.RootElement.GetProperty("Config").EnumerateObject().Select(p => p.Name));
+        Assert.True(Directory.Exists(inspect.GraphDriver.Data["UpperDir"]));
+
+        var history = Ask<ImageHistory>(actor, new GetImageHistory(id[7..19])).Items;
+        var item = Assert.Single(history);
+        Assert.Equal((id, "Imported from -"), (item.Id, item.Comment));
+        Assert.Equal(["busybox:latest"], item.Tags);
+
+        var error = actor.Ask<IImageReply>(new InspectImage("nosuch:img"), Long).GetAwaiter().GetResult();
+        Assert.Equal(new ImageError(ImageErrorKind.NotFound, "No such image: nosuch:img"), error);
+    }
+
+    [Fact]
+    public void Rmi_of_an_image_a_container_uses_is_a_conflict_until_forced_and_then_its_snapshot_goes_when_unused()
+    {
+        var (actor, store) = Start();
+        var id = ImportBusybox(actor);
+        Ask<ImageTagged>(actor, new TagImage("busybox", "docker.io/library/busybox", "local"));
+        var resolved = Ask<ImageResolved>(actor, new ResolveImage("busybox:local"));
+        _usage.Uses = [new ContainerImageUse("fb4eb64fbadd0123456789", id, false, resolved.ChainIds)];
+
+        Assert.Equal([ImageDeleteResponseItem.UntaggedRef("busybox:local")], Ask<ImageRemoved>(actor, new RemoveImage("busybox:local", false, false)).Items);
+        var conflict = actor.Ask<IImageReply>(new RemoveImage("busybox", false, false), Long).GetAwaiter().GetResult();
+        Assert.Equal(ImageErrorKind.Conflict, Assert.IsType<ImageError>(conflict).Kind);
+
+        var removed = Ask<ImageRemoved>(actor, new RemoveImage("busybox", true, false)).Items;
+        Assert.Equal([ImageDeleteResponseItem.UntaggedRef("busybox:latest"), ImageDeleteResponseItem.DeletedId(id)], removed);
+        Assert.True(Directory.Exists(resolved.LowerDirs[0]));   // the container still stacks it
+
+        _usage.Uses = [];
+        var prune = Ask<ImagesPruned>(actor, new PruneImages(FilterSet.None));
+        Assert.Null(prune.Report.ImagesDeleted);
+        AwaitAssert(() => Assert.False(Directory.Exists(Path.GetDirectoryName(resolved.LowerDirs[0]))), Long);
+        Assert.Empty(store.Content.List());
+        Assert.Contains(("untag", id, id), _events.Names());
+        Assert.Contains(("delete", id, id), _events.Names());
+    }
+
+    [Fact]
+    public void Prune_deletes_dangling_images_and_reports_the_space()
+    {
+        var (actor, store) = Start();
+        var first = ImportBusybox(actor, "app");
+        ImportBusybox(actor, "app", "ENV V=2");        // moves app:latest; the first image is now dangling
+        var dangling = Ask<ImageList>(actor, new ListImages(false, FilterSet.FromJson("{\"dangling\":{\"true\":true}}"))).Images;
+        Assert.Equal([first], dangling.Select(i => i.Id));
+        Assert.Equal(["<none>:<none>"], dangling[0].RepoTags);
+
+        var report = Ask<ImagesPruned>(actor, new PruneImages(FilterSet.None)).Report;
+        Assert.Equal([ImageDeleteResponseItem.DeletedId(first)], report.ImagesDeleted);
+        Assert.Equal(0, report.SpaceReclaimed);   // both images share their only layer
+        Assert.Single(Ask<ImageList>(actor, new ListImages(true, FilterSet.None)).Images);
+        var df = Ask<ImageDiskUsageReport>(actor, GetImageDiskUsage.Instance).Usage;
+        Assert.Equal(df.Images[0].Size, df.LayersSize);
+        Assert.Equal(0, df.Images[0].Containers);
+    }
+
+    [Fact]
+    public void Save_and_load_move_an_image_between_daemons_and_the_index_survives_a_restart()
+    {
+        var (source, _) = Start("source");
+        var id = ImportBusybox(source, "127.0.0.1:5000/bb:1");
+        var archive = new MemoryStream();
+        Ask<ImagesSaved>(source, new SaveImages(["127.0.0.1:5000/bb:1"], archive));
+
+        var (target, _) = Start("target");
+        var progress = new List<ImageProgress>();
+        var lines = Ask<ImagesLoaded>(target, new LoadImages(new MemoryStream(archive.ToArray()), new Collect(progress))).Lines;
+        Assert.Equal(["Loaded image: 127.0.0.1:5000/bb:1"], lines);
+        Assert.Contains(("load", id, id), _events.Names());
+        Assert.Contains(progress, p => p.Current == p.Total && p.Total > 0);
+
+        Sys.Stop(target);
+        var restarted = Sys.ActorOf(ImagesActor.Props(ImageStore.Open(_scratch.PathOf("target")), _events, _usage));
+        var image = Assert.Single(Ask<ImageList>(restarted, new ListImages(false, FilterSet.None)).Images);
+        Assert.Equal(id, image.Id);
+        Assert.Equal(["127.0.0.1:5000/bb:1"], image.RepoTags);
+    }
+
+    private sealed class RecordingSink : IImageEventSink
+    {
+        private readonly List<(string Action, string Id, IReadOnlyDictionary<string, string> Attributes)> _events = [];
+
+        public void Publish(string action, string id, IReadOnlyDictionary<string, string> attributes)
+        {
+            lock (_events) _events.Add((action, id, attributes));
+        }
+
+        public List<(string, string, string)> Names()
+        {
+            lock (_events) return [.. _events.Select(e => (e.Action, e.Id, e.Attributes["name"]))];
+        }
+    }
+
+    private sealed class FakeUsage : IImageUsage
+    {
+        public volatile IReadOnlyList<ContainerImageUse> Uses = [];
+        public IReadOnlyList<ContainerImageUse> Current() => Uses;
+    }
+
+    private sealed class Collect(List<ImageProgress> sink) : IProgress<ImageProgress>
+    {
+        public void Report(ImageProgress value) { lock (sink) sink.Add(value); }
+    }
+}
