@@ -14,6 +14,7 @@ public static class GoFloat
         if (double.IsInfinity(value)) return value > 0 ? "+Inf" : "-Inf";
         if (precision < 1) precision = 1;
         var negative = value < 0 || (value == 0 && double.IsNegative(value));
+        if (value == 0) return negative ? "-0" : "0";
         var (digits, dp) = ExactDigits(Math.Abs(value));
         (digits, dp) = Round(digits, dp, precision);
         // Go: eprec = precision, lowered to the digit count when the number is an integer that fits.

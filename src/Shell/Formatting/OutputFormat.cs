@@ -26,8 +26,11 @@ public sealed class OutputFormat
         _template = template;
     }
 
-    /// <summary>Parses a --format value; throws TemplateException("template parsing error: …") like docker.</summary>
-    public static OutputFormat Parse(string format)
+    /// <summary>
+    /// Parses a --format value; throws TemplateException("template parsing error: …") like docker's formatter.
+    /// (docker ps pre-parses its format and says "failed to parse template: …": pass that as <paramref name="errorPrefix"/>.)
+    /// </summary>
+    public static OutputFormat Parse(string format, string errorPrefix = "template parsing error")
     {
         var isTable = format.StartsWith(TableKey, StringComparison.Ordinal);
         var text = isTable ? format[TableKey.Length..] : format == "json" ? "{{json .}}" : format;
@@ -38,7 +41,7 @@ public sealed class OutputFormat
         }
         catch (TemplateException e)
         {
-            throw new TemplateException("template parsing error: " + e.Message);
+            throw new TemplateException(errorPrefix + ": " + e.Message);
         }
     }
 

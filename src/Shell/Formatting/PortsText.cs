@@ -69,8 +69,7 @@ public static class PortsText
         return group + "/" + type;
     }
 
-    // Go's net.JoinHostPort: IPv6 literals get brackets... except docker prints ":::8080" for "::", because
-    // the CLI joins with JoinHostPort too: "[::]:8080". Keep Go's rule exactly.
+    // Go's net.JoinHostPort, as docker 28 uses: IPv6 literals get brackets ("[::]:8080->80/tcp").
     private static string JoinHostPort(string host, string port) =>
         host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
 }

@@ -8,6 +8,12 @@ using System.Text.Json.Nodes;
 
 namespace Berth.Shell.Formatting;
 
+/// <summary>
+/// Marks a row type that stands for one of docker's formatter contexts (ContainerContext, ImageContext …):
+/// {{json .}} on it escapes &lt; &gt; &amp; as \u003c \u003e \u0026, because docker marshals those with json.Marshal.
+/// </summary>
+public interface IDockerJsonContext;
+
 /// <summary>Go's "invalid value": what a missing map key yields; prints as "&lt;no value&gt;".</summary>
 internal sealed class MissingValue
 {
@@ -180,18 +186,20 @@ internal static class TemplateValues
     public static string Json(object? v)
     {
         var sb = new StringBuilder();
-        WriteJson(sb, v);
+        WriteJson(sb, v, escapeHtml: false);
         return sb.ToString();
     }
 
-    private static void WriteJson(StringBuilder sb, object? v)
+    private static void WriteJson(StringBuilder sb, object? v, bool escapeHtml)
     {
+        // docker's list contexts marshal themselves with json.Marshal, which escapes <, > and & inside.
+        escapeHtml |= v is IDockerJsonContext;
         if (v is JsonElement raw && raw.ValueKind == JsonValueKind.Number) { sb.Append(raw.GetRawText()); return; }
         v = Normalize(v);
         switch (v)
         {
             case null or MissingValue: sb.Append("null"); return;
-            case string s: JsonString(sb, s); return;
+            case string s: JsonString(sb, s, escapeHtml); return;
             case bool b: sb.Append(b ? "true" : "false"); return;
             case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); return;
             case double d: sb.Append(JsonFloat(d)); return;
@@ -202,9 +210,9 @@ internal static class TemplateValues
                 {
                     if (!first) sb.Append(',');
                     first = false;
-                    JsonString(sb, p.Name);
+                    JsonString(sb, p.Name, escapeHtml);
                     sb.Append(':');
-                    WriteJson(sb, p.Value);
+                    WriteJson(sb, p.Value, escapeHtml);
                 }
                 sb.Append('}');
                 return;
@@ -217,9 +225,9 @@ internal static class TemplateValues
             {
                 if (!first) sb.Append(',');
                 first = false;
-                JsonString(sb, p.Key);
+                JsonString(sb, p.Key, escapeHtml);
                 sb.Append(':');
-                WriteJson(sb, p.Value);
+                WriteJson(sb, p.Value, escapeHtml);
             }
             sb.Append('}');
             return;
@@ -230,7 +238,7 @@ internal static class TemplateValues
             for (var i = 0; i < list.Count; i++)
             {
                 if (i > 0) sb.Append(',');
-                WriteJson(sb, list[i]);
+                WriteJson(sb, list[i], escapeHtml);
             }
             sb.Append(']');
             return;
@@ -243,9 +251,9 @@ internal static class TemplateValues
             if (p.GetIndexParameters().Length > 0 || p.Name == "EqualityContract") continue;
             if (!firstProp) sb.Append(',');
             firstProp = false;
-            JsonString(sb, p.Name);
+            JsonString(sb, p.Name, escapeHtml);
             sb.Append(':');
-            WriteJson(sb, p.GetValue(v));
+            WriteJson(sb, p.GetValue(v), escapeHtml);
         }
         sb.Append('}');
     }
@@ -266,7 +274,7 @@ internal static class TemplateValues
     }
 
     /// <summary>Go's JSON string escaping with EscapeHTML off: quotes, backslash, control characters, U+2028/9.</summary>
-    public static void JsonString(StringBuilder sb, string s)
+    public static void JsonString(StringBuilder sb, string s, bool escapeHtml = false)
     {
         sb.Append('"');
         foreach (var c in s)
@@ -280,6 +288,7 @@ internal static class TemplateValues
                 case '\t': sb.Append("\\t"); break;
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
+                case '<' or '>' or '&' when escapeHtml: sb.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture)); break;
                 case '\u2028': sb.Append("\\u2028"); break;
                 case '\u2029': sb.Append("\\u2029"); break;
                 default:
