@@ -15,13 +15,17 @@ public static class Timestamps
             return (now - d).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
         var inLocation = !(value.IndexOfAny(['z', 'Z', '+']) >= 0 || value.Count(c => c == '-') == 3);
-        if (TryParseDate(value, inLocation, now.Offset, out var t))
+        // .NET parses at most 7 fraction digits; Go keeps nanoseconds, so the fraction is taken apart here.
+        var nanos = 0L;
+        var withoutFraction = value;
+        var fraction = System.Text.RegularExpressions.Regex.Match(value, @"\.(\d{1,9})");
+        if (fraction.Success)
         {
-            var ticks = t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-            var secs = Math.DivRem(ticks, TimeSpan.TicksPerSecond, out var rem);
-            if (rem < 0) { secs--; rem += TimeSpan.TicksPerSecond; }
-            return $"{secs}.{rem * 100:D9}";
+            nanos = long.Parse(fraction.Groups[1].Value.PadRight(9, '0'), CultureInfo.InvariantCulture);
+            withoutFraction = value.Remove(fraction.Index, fraction.Length);
         }
+        if (TryParseDate(withoutFraction, inLocation, now.Offset, out var t))
+            return $"{t.ToUnixTimeSeconds()}.{nanos:D9}";
         if (value.Contains('-'))
             throw new FormatException($"parsing time \"{value}\": cannot parse as a date or RFC3339 time");
         if (!IsUnixTimestamp(value))
@@ -40,9 +44,7 @@ public static class Timestamps
     {
         result = default;
         string[] formats;
-        if (value.Contains('.'))
-            formats = inLocation ? ["yyyy-MM-ddTHH:mm:ss.FFFFFFF"] : ["yyyy-MM-ddTHH:mm:ss.FFFFFFFK"];
-        else if (value.Contains('T'))
+        if (value.Contains('T'))
         {
             var colons = value.Count(c => c == ':');
             if (!inLocation && value.IndexOfAny(['z', 'Z']) < 0 && colons > 0) colons--;
