@@ -143,7 +143,8 @@ public sealed class FakeEngineServer : IAsyncDisposable
     private static async Task WriteAsync(Stream stream, string method, FakeResponse r)
     {
         var body = Encoding.UTF8.GetBytes(r.Body);
-        var sb = new StringBuilder($"HTTP/1.1 {r.Status} {Reason(r.Status)}\r\nApi-Version: 1.41\r\nServer: fake-engine\r\n");
+        var sb = new StringBuilder($"HTTP/1.1 {r.Status} {Reason(r.Status)}\r\nServer: fake-engine\r\n");
+        if (r.Headers == null) sb.Append("Api-Version: 1.41\r\n");
         if (r.ContentType != null) sb.Append("Content-Type: ").Append(r.ContentType).Append("\r\n");
         foreach (var (k, v) in r.Headers ?? new Dictionary<string, string>()) sb.Append(k).Append(": ").Append(v).Append("\r\n");
         sb.Append("Content-Length: ").Append(body.Length).Append("\r\n\r\n");
