@@ -100,7 +100,7 @@ public sealed class JsonMessageSpecs : IAsyncLifetime
         Assert.Equal(" 1.049MB/2MB", new JsonMessageRenderer(TextWriter.Null, true, () => 80).ProgressText(new JsonProgress(1048576, 2000000, 0, null, false)));
         Assert.Equal(" 32.77kB", renderer.ProgressText(new JsonProgress(32768, 0, 0, null, false)));
         var now = DateTimeOffset.FromUnixTimeSeconds(1_000_100);
-        Assert.Equal("[=========================>                         ]     500kB/1MB 1m40s",
+        Assert.Equal("[=========================>                         ]    500kB/1MB 1m40s",
             renderer.ProgressText(new JsonProgress(500_000, 1_000_000, 1_000_000, null, false), now));
     }
 
