@@ -40,7 +40,7 @@ public sealed partial class ContainerStore(string root)
 
     [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
     private static partial int MkdirNative(string path, int mode);
-    private static int Mkdir(string path) => MkdirNative(path, 0711);
+    private static int Mkdir(string path) => MkdirNative(path, 0x1c9 /* 0711 */);
 
     public void Save(ContainerRecord r)
     {

@@ -65,7 +65,7 @@ public static class PlanBuilder
             AddMounts(w, spec, ctx, flags);
             var devIsBound = spec.Mounts?.Any(m => Clean(m.Destination) == "/dev" && MountOptions.Parse(m.Options, m.Type).IsBind) ?? false;
             if (!devIsBound) AddDevices(w, spec, linux);
-            w.Op(PlanOp.Mkdir, o => o.Str(process.Cwd!).U32(0755));
+            w.Op(PlanOp.Mkdir, o => o.Str(process.Cwd!).U32(0x1ed /* 0755 */));
         }
 
         var hooks = spec.Hooks;
@@ -124,7 +124,7 @@ public static class PlanBuilder
             w.Op(PlanOp.Console, o => o.U32((uint)ctx.Fds.ConsoleSocket).U32(process.ConsoleSize?.Height ?? 0)
                 .U32(process.ConsoleSize?.Width ?? 0).U32(process.User.Uid).U32(process.User.Gid));
         }
-        w.Op(PlanOp.Umask, o => o.U32(process.User.Umask ?? 0022));
+        w.Op(PlanOp.Umask, o => o.U32(process.User.Umask ?? 0x12 /* 0022 */));
         var seccompEarly = ctx.SeccompBpf != null && !process.NoNewPrivileges;
         if (seccompEarly) AddSeccomp(w, ctx);
         if (process.NoNewPrivileges) w.Op(PlanOp.NoNewPrivs);
@@ -225,11 +225,11 @@ public static class PlanBuilder
         var configured = linux.Devices ?? [];
         foreach (var (path, major, minor) in DefaultDevices)
             if (configured.All(d => d.Path != path))
-                w.Op(PlanOp.Mknod, o => o.Str(path).U32(0x2000 | 0666).U32(major).U32(minor).U32(0).U32(0));
+                w.Op(PlanOp.Mknod, o => o.Str(path).U32(0x2000 | 0x1b6 /* 0666 */).U32(major).U32(minor).U32(0).U32(0));
         foreach (var d in configured)
         {
             uint type = d.Type switch { "b" => 0x6000, "p" => 0x1000, _ => 0x2000 };
-            w.Op(PlanOp.Mknod, o => o.Str(d.Path!).U32(type | ((d.FileMode ?? 0666) & 07777)).U32((uint)d.Major).U32((uint)d.Minor)
+            w.Op(PlanOp.Mknod, o => o.Str(d.Path!).U32(type | ((d.FileMode ?? 0x1b6 /* 0666 */) & 0xfff)).U32((uint)d.Major).U32((uint)d.Minor)
                 .U32(d.Uid ?? 0).U32(d.Gid ?? 0));
         }
         w.Op(PlanOp.Symlink, o => o.Str("/proc/self/fd").Str("/dev/fd"));
