@@ -76,6 +76,32 @@ public sealed class Bundle : IDisposable
         return this;
     }
 
+    /// <summary>Host directory bind-mounted read-write at /out in the container.</summary>
+    public string OutDir => Path.Combine(Dir, "out");
+
+    public Bundle WithOutDir()
+    {
+        Directory.CreateDirectory(OutDir);
+        Directory.CreateDirectory(Path.Combine(Rootfs, "out"));
+        Config["mounts"]!.AsArray().Add(JsonNode.Parse($$"""{ "destination": "/out", "type": "bind", "source": "{{OutDir}}", "options": ["rbind", "rw"] }"""));
+        return this;
+    }
+
+    /// <summary>Text a container wrote to /out/name, or null if it does not exist (yet).</summary>
+    public string? Out(string name) => File.Exists(Path.Combine(OutDir, name)) ? File.ReadAllText(Path.Combine(OutDir, name)) : null;
+
+    /// <summary>Waits (bounded) for the container to write /out/name.</summary>
+    public string WaitForOut(string name)
+    {
+        for (var i = 0; i < 1000; i++)
+        {
+            var s = Out(name);
+            if (!string.IsNullOrEmpty(s) && s.EndsWith('\n')) return s;
+            Thread.Sleep(10);
+        }
+        throw new Xunit.Sdk.XunitException($"the container never wrote /out/{name}");
+    }
+
     public Bundle Write()
     {
         File.WriteAllText(Path.Combine(Dir, "config.json"), Config.ToJsonString(new() { WriteIndented = true }));
@@ -84,8 +110,8 @@ public sealed class Bundle : IDisposable
 
     public void Dispose()
     {
-        Cgroups.RemoveTree(CgroupParent);
-        Mounts.UnmountBelow(Dir);
+        HostCgroups.RemoveTree(CgroupParent);
+        HostMounts.UnmountBelow(Dir);
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 

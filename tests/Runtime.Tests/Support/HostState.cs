@@ -1,7 +1,7 @@
 namespace Berth.Runtime.Tests.Support;
 
 /// <summary>Test-side cgroup helpers: find and remove a test's cgroup tree in every hierarchy.</summary>
-public static class Cgroups
+public static class HostCgroups
 {
     public static IEnumerable<string> Hierarchies() =>
         File.ReadAllLines("/proc/self/mountinfo")
@@ -36,7 +36,7 @@ public static class Cgroups
 }
 
 /// <summary>Test-side mount helpers: detect and remove mounts a test left behind.</summary>
-public static class Mounts
+public static class HostMounts
 {
     public static List<string> Below(string dir) =>
         File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4])
