@@ -1,0 +1,38 @@
+using Berth.Runtime.Oci;
+
+namespace Berth.Runtime.Cgroups;
+
+/// <summary>One container's cgroup, in whichever hierarchy layout the host uses.</summary>
+public interface ICgroup
+{
+    /// <summary>The cgroup path relative to the hierarchy roots, e.g. "/berth/abc".</summary>
+    string Path { get; }
+
+    /// <summary>Creates the cgroup directories and writes the limits. Throws ConfigException for a limit the host cannot apply.</summary>
+    void Create(Resources? resources);
+
+    /// <summary>Moves a process (and so its future children) into the cgroup.</summary>
+    void AddProcess(int pid);
+
+    /// <summary>Every process currently in the cgroup.</summary>
+    IReadOnlyList<int> Processes();
+
+    void Freeze();
+    void Thaw();
+    bool IsFrozen();
+
+    /// <summary>Kills every process in the cgroup (freeze, kill, thaw on v1; cgroup.kill on v2).</summary>
+    void KillAll(int signal);
+
+    /// <summary>Removes the cgroup directories; missing ones are fine.</summary>
+    void Destroy();
+
+    /// <summary>Whether any directory of this cgroup exists.</summary>
+    bool Exists();
+
+    /// <summary>Current usage counters.</summary>
+    CgroupStats Stats();
+}
+
+/// <summary>Usage counters read from a cgroup.</summary>
+public sealed record CgroupStats(long MemoryUsage, long MemoryLimit, long MemoryMaxUsage, long OomKills, long PidsCurrent, long PidsLimit, long CpuUsageNanos);

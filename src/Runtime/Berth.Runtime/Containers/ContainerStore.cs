@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Berth.Runtime.Oci;
+
+namespace Berth.Runtime.Containers;
+
+/// <summary>The state directory tree under --root: one directory per container id.</summary>
+public sealed partial class ContainerStore(string root)
+{
+    public string Root { get; } = root;
+
+    public string Dir(string id) => Path.Combine(Root, id);
+    public string FifoPath(string id) => Path.Combine(Dir(id), "exec.fifo");
+    private string StatePath(string id) => Path.Combine(Dir(id), "state.json");
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}$")]
+    private static partial Regex IdPattern();
+
+    /// <summary>Rejects ids that could escape the root or confuse tools.</summary>
+    public static void CheckId(string id)
+    {
+        if (string.IsNullOrEmpty(id)) throw new RuntimeError("container id cannot be empty");
+        if (!IdPattern().IsMatch(id)) throw new RuntimeError($"invalid container id \"{id}\": use letters, digits, _ . + -");
+    }
+
+    /// <summary>Reserves the id: creates its directory, failing when it exists.</summary>
+    public void Reserve(string id)
+    {
+        CheckId(id);
+        Directory.CreateDirectory(Root);
+        var dir = Dir(id);
+        // mkdir(2) is the atomic "is this id taken" test.
+        if (Mkdir(dir) != 0)
+        {
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno == Native.Errno.EEXIST) throw new RuntimeError($"container \"{id}\" already exists");
+            throw new Native.SyscallException("mkdir", dir, errno);
+        }
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+    private static partial int MkdirNative(string path, int mode);
+    private static int Mkdir(string path) => MkdirNative(path, 0x1c9 /* 0711 */);
+
+    public void Save(ContainerRecord r)
+    {
+        var tmp = StatePath(r.Id) + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(r, OciJsonContext.Default.ContainerRecord));
+        File.Move(tmp, StatePath(r.Id), overwrite: true);
+    }
+
+    /// <summary>Loads a container, or throws "container does not exist".</summary>
+    public ContainerRecord Load(string id)
+    {
+        CheckId(id);
+        var path = StatePath(id);
+        if (!File.Exists(path)) throw new RuntimeError($"container \"{id}\" does not exist");
+        return JsonSerializer.Deserialize(File.ReadAllText(path), OciJsonContext.Default.ContainerRecord)
+               ?? throw new RuntimeError($"{path} is empty");
+    }
+
+    public bool Exists(string id) => File.Exists(StatePath(id));
+
+    public IEnumerable<string> Ids() =>
+        Directory.Exists(Root)
+            ? Directory.EnumerateDirectories(Root).Select(Path.GetFileName).Where(n => n != null && File.Exists(StatePath(n))).Select(n => n!).Order()
+            : [];
+
+    public void Remove(string id)
+    {
+        var dir = Dir(id);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    }
+}
