@@ -6,7 +6,9 @@ using Berth.Shim.Protocol;
 namespace Berth.Shim.Monitor;
 
 /// <summary>Serves the control socket: one JSON request per line, one JSON response per line.</summary>
-internal sealed class ControlHandler(ContainerMonitor monitor, Action shutdownDone)
+/// <param name="closeListeners">Unlinks the sockets; runs before the shutdown reply so a client never finds a dead socket.</param>
+/// <param name="exit">Ends the shim; runs after the shutdown reply was written.</param>
+internal sealed class ControlHandler(ContainerMonitor monitor, Action closeListeners, Action exit)
 {
     public async Task Serve(Socket socket)
     {
@@ -22,6 +24,7 @@ internal sealed class ControlHandler(ContainerMonitor monitor, Action shutdownDo
                 request = JsonSerializer.Deserialize(line, ShimJson.Default.ShimRequest)
                           ?? throw new JsonException("empty request");
                 response = await Handle(request);
+                if (request.Op == ShimOps.Shutdown && response.Ok) closeListeners();
             }
             catch (JsonException e)
             {
@@ -37,7 +40,7 @@ internal sealed class ControlHandler(ContainerMonitor monitor, Action shutdownDo
             await stream.FlushAsync();
             if (request?.Op == ShimOps.Shutdown && response.Ok)
             {
-                shutdownDone();
+                exit();
                 return;
             }
         }

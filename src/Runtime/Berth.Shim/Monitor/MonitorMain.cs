@@ -26,7 +26,7 @@ internal static class MonitorMain
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var control = new SocketServer(paths.ControlSocket);
         using var attach = new SocketServer(paths.AttachSocket);
-        control.Serve(new ControlHandler(monitor, () => done.TrySetResult()).Serve);
+        control.Serve(new ControlHandler(monitor, () => { control.Dispose(); attach.Dispose(); }, () => done.TrySetResult()).Serve);
         attach.Serve(new AttachHandler(monitor).Serve);
 
         if (!args.WaitForStart && await monitor.Start() is { } startError)

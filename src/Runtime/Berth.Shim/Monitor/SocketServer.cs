@@ -59,6 +59,7 @@ internal sealed class SocketServer : IDisposable
         });
     }
 
+    /// <summary>Stops listening and unlinks the socket file; idempotent.</summary>
     public void Dispose()
     {
         _listener.Dispose();
