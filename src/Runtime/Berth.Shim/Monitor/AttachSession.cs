@@ -8,8 +8,12 @@ namespace Berth.Shim.Monitor;
 /// One attach client: output frames queued by the hub and written by one writer task, and a
 /// stdin pump feeding the container. The connection closes when the container's output ends.
 /// </summary>
+/// <remarks>A client that falls more than <see cref="MaxQueued"/> bytes behind is disconnected, so that a
+/// stalled reader can neither block the container nor grow the shim without bound.</remarks>
 internal sealed class AttachSession
 {
+    public const long MaxQueued = 16L * 1024 * 1024;
+    private long _queued;
     private readonly Socket _socket;
     private readonly AttachHeader _header;
     private readonly Channel<byte[]> _out = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,6 +31,12 @@ internal sealed class AttachSession
         var frame = new byte[AttachFrame.HeaderSize + data.Length];
         AttachFrame.WriteHeader(frame, stream, data.Length);
         data.CopyTo(frame.AsSpan(AttachFrame.HeaderSize));
+        if (Interlocked.Add(ref _queued, frame.Length) > MaxQueued)
+        {
+            Console.Error.WriteLine("berth-shim: an attach client fell too far behind; disconnecting it");
+            _out.Writer.TryComplete(new IOException("attach client too slow"));
+            return;
+        }
         _out.Writer.TryWrite(frame);
     }
 
@@ -43,11 +53,12 @@ internal sealed class AttachSession
                 var sent = 0;
                 while (sent < frame.Length)
                     sent += await _socket.SendAsync(frame.AsMemory(sent), SocketFlags.None);
+                Interlocked.Add(ref _queued, -frame.Length);
             }
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or IOException)
         {
-            // The client went away; nothing else to do for it.
+            // The client went away or was too slow; nothing else to do for it.
         }
         finally
         {

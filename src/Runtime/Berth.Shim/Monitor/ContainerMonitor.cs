@@ -203,7 +203,20 @@ internal sealed class ContainerMonitor
 
     private async Task WatchExit(Task<ChildExit> initExit)
     {
-        var exit = await initExit;
+        try
+        {
+            await RecordExit(await initExit);
+        }
+        catch (Exception e)
+        {
+            // Waiters must not hang forever on a bug here: they get the error instead.
+            Console.Error.WriteLine($"berth-shim: recording the exit failed: {e}");
+            _exited.TrySetException(e);
+        }
+    }
+
+    private async Task RecordExit(ChildExit exit)
+    {
         var io = Io;
         await Task.WhenAny(io.Drained, Task.Delay(DrainAfterExit));
         var oom = _oom?.OomKilled() ?? false;
@@ -223,7 +236,15 @@ internal sealed class ContainerMonitor
 
     private void Publish(ExitStatus status)
     {
-        ExitFile.Write(_args.ExitFilePath, status);
+        try
+        {
+            ExitFile.Write(_args.ExitFilePath, status);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Connected clients still learn the status; only a reconnect after our death would miss it.
+            Console.Error.WriteLine($"berth-shim: cannot write the exit file: {e.Message}");
+        }
         lock (_gate)
         {
             _status = ShimStatus.Stopped;
