@@ -1,5 +1,6 @@
 using Xunit;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Berth.Shim.Client;
 using Berth.Shim.Protocol;
 
@@ -54,6 +55,36 @@ public sealed class ShimLifecycleSpecs
         Assert.Equal(137, exit.ExitCode);
         Assert.Equal(137, (await shim.ExitFileWhenWritten()).ExitCode);
         Assert.Equal(ShimStatus.Stopped, (await client.StateAsync(shim.Timeout)).Status);
+    }
+
+    [Fact]
+    public async Task Kill_all_signals_every_process_of_the_container_not_just_init()
+    {
+        // init (sh, pid 1 of its namespace) ignores TERM; its child sleep does not, and sh reports that.
+        await using var shim = await ShimUnderTest.Launch(["sh", "-c", "sleep 1000 & wait $!; echo sleep-ended; exit 4"], waitForStart: false);
+        await using var client = await shim.Connect();
+        await using var attach = await shim.Attach();
+
+        await client.KillAsync(15, all: true, ct: shim.Timeout);
+        var chunks = await shim.ReadToEnd(attach);
+
+        Assert.Equal("sleep-ended\n", ShimUnderTest.Text(chunks, AttachStream.Stdout));
+        Assert.Equal(4, (await client.WaitAsync(shim.Timeout)).ExitCode);
+    }
+
+    [Fact]
+    public async Task An_out_of_memory_kill_is_reported_in_the_exit_file()
+    {
+        await using var shim = ShimUnderTest.Prepare(["sh", "-c", "x=$(head -c 200000000 /dev/zero | tr '\\0' a); echo survived"],
+            waitForStart: false,
+            edit: config => config["linux"]!["resources"]!["memory"] = new JsonObject { ["limit"] = 16 << 20, ["swap"] = 16 << 20 });
+        await ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, shim.Arguments, shim.Timeout);
+
+        var exit = await shim.ExitFileWhenWritten();
+
+        Assert.True(exit.OomKilled);
+        Assert.Equal(137, exit.ExitCode);
+        Assert.DoesNotContain("survived", File.ReadAllText(shim.LogPath));
     }
 
     [Fact]
@@ -134,6 +165,39 @@ public sealed class ShimLifecycleSpecs
 
         await client.ShutdownAsync(force: true, ct: shim.Timeout);
         Assert.False(Directory.Exists(Path.Combine(shim.RuncRoot, shim.Id)));
+    }
+
+    [Fact]
+    public async Task A_relaunch_in_the_same_state_directory_forgets_the_previous_exit()
+    {
+        await using var shim = await ShimUnderTest.Launch(["sh", "-c", "echo run; exit 3"], waitForStart: false);
+        await using (var first = await shim.Connect())
+        {
+            Assert.Equal(3, (await first.WaitAsync(shim.Timeout)).ExitCode);
+            await first.ShutdownAsync(ct: shim.Timeout);
+        }
+
+        await ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, shim.Arguments with { WaitForStart = true }, shim.Timeout);
+        await using var second = await shim.Connect();
+
+        Assert.False(File.Exists(shim.Arguments.ExitFilePath));
+        Assert.Equal(ShimStatus.Created, (await second.StateAsync(shim.Timeout)).Status);
+        await second.StartAsync(shim.Timeout);
+        Assert.Equal(3, (await second.WaitAsync(shim.Timeout)).ExitCode);
+        Assert.Equal(["run\n", "run\n"], shim.LogEntries().Select(e => (string)e["log"]!));
+    }
+
+    [Fact]
+    public async Task A_second_shim_refuses_a_state_directory_whose_shim_is_alive()
+    {
+        await using var shim = await ShimUnderTest.Launch(["sleep", "1000"], waitForStart: false);
+
+        var refused = await Assert.ThrowsAsync<ShimLaunchException>(
+            () => ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, shim.Arguments, shim.Timeout));
+
+        Assert.Contains("another berth-shim", refused.Message);
+        await using var client = await shim.Connect();
+        Assert.Equal(ShimStatus.Running, (await client.StateAsync(shim.Timeout)).Status);
     }
 
     /// <summary>The shim is not our child (it detached), so its exit shows as its /proc entry turning into a zombie or vanishing.</summary>

@@ -12,7 +12,14 @@ internal static class MonitorMain
     {
         var paths = args.Paths;
         Directory.CreateDirectory(paths.StateDir);
+        if (await AnotherShimServes(paths))
+        {
+            Ready(new ShimReady(false, Libc.getpid(), 0, null, $"another berth-shim is serving {paths.ControlSocket}"));
+            return 1;
+        }
         File.WriteAllText(paths.ShimPidFile, Libc.getpid().ToString(CultureInfo.InvariantCulture));
+        // A new run of the container: the previous run's exit must not be mistaken for this one's.
+        if (File.Exists(args.ExitFilePath)) File.Delete(args.ExitFilePath);
         Processes.BecomeSubreaper();
         var monitor = new ContainerMonitor(args, new Reaper());
 
@@ -40,6 +47,21 @@ internal static class MonitorMain
 
         await done.Task;
         return 0;
+    }
+
+    private static async Task<bool> AnotherShimServes(ShimPaths paths)
+    {
+        if (!File.Exists(paths.ControlSocket)) return false;
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            await probe.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(paths.ControlSocket));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false; // a dead shim's leftover
+        }
     }
 
     /// <summary>One JSON line on stdout (the launcher's pipe), then stdout points to /dev/null so the reader sees EOF.</summary>
