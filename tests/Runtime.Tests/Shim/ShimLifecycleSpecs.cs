@@ -139,6 +139,19 @@ public sealed class ShimLifecycleSpecs
     }
 
     [Fact]
+    public async Task A_log_path_that_cannot_be_opened_fails_before_a_container_exists()
+    {
+        await using var shim = ShimUnderTest.Prepare(["true"]);
+        var arguments = shim.Arguments with { LogPath = Path.Combine(shim.Root, "no-such-dir", "c.log") };
+
+        var failure = await Assert.ThrowsAsync<ShimLaunchException>(
+            () => ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, arguments, shim.Timeout));
+
+        Assert.Contains("cannot open the container log", failure.Message);
+        Assert.False(Directory.Exists(Path.Combine(shim.RuncRoot, shim.Id)));
+    }
+
+    [Fact]
     public async Task Shutdown_deletes_the_container_and_ends_the_shim()
     {
         await using var shim = await ShimUnderTest.Launch(["true"], waitForStart: false);

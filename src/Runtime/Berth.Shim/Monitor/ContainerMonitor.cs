@@ -15,6 +15,9 @@ internal sealed class ContainerMonitor
     /// <summary>How long output may keep flowing after init died (a pipe held by a process outside the container).</summary>
     private static readonly TimeSpan DrainAfterExit = TimeSpan.FromSeconds(5);
 
+    /// <summary>runc sends the pty master before `create` returns; this only bounds a runtime that never does.</summary>
+    private static readonly TimeSpan ConsoleWait = TimeSpan.FromSeconds(10);
+
     private readonly ShimArguments _args;
     private readonly ShimPaths _paths;
     private readonly RuntimeCli _runtime;
@@ -46,6 +49,17 @@ internal sealed class ContainerMonitor
     public async Task<string?> Create()
     {
         var terminal = BundleConfig.WantsTerminal(_args.Bundle);
+        try
+        {
+            // Opened first: a bad log path must fail before there is a container to look after.
+            _hub = new OutputHub(_args.LogPath != null ? new JsonFileLog(_args.LogPath, _args.Rotation) : null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var message = $"cannot open the container log {_args.LogPath}: {e.Message}";
+            RecordFailure(message);
+            return message;
+        }
         var io = ContainerIo.Create(terminal, _args.Stdin);
         SocketServer? console = terminal ? new SocketServer(_paths.ConsoleSocket) : null;
         using var consoleCancel = new CancellationTokenSource();
@@ -57,16 +71,17 @@ internal sealed class ContainerMonitor
         {
             if (File.Exists(_paths.PidFile)) File.Delete(_paths.PidFile);
             await _runtime.Run(args, io.RuntimeStdio);
-            if (master != null) io.UseMaster(await master);
+            if (master != null) io.UseMaster(await master.WaitAsync(ConsoleWait));
         }
-        catch (Exception e) when (e is RuntimeFailure or IOException)
+        catch (Exception e) when (e is RuntimeFailure or IOException or TimeoutException)
         {
+            var message = e is TimeoutException ? "the runtime created the container but sent no terminal over the console socket" : e.Message;
             consoleCancel.Cancel();
             io.CloseChildEnds();
             console?.Dispose();
             await DeleteQuietly();
-            RecordFailure(e.Message);
-            return e.Message;
+            RecordFailure(message);
+            return message;
         }
         finally
         {
@@ -91,7 +106,6 @@ internal sealed class ContainerMonitor
         }
         _oom = OomProbe.For(pid);
         _io = io;
-        _hub = new OutputHub(_args.LogPath != null ? new JsonFileLog(_args.LogPath, _args.Rotation) : null);
         io.StartReaders(_hub);
         _ = io.Drained.ContinueWith(_ => _hub.End(), TaskScheduler.Default);
         _ = WatchExit(initExit);
