@@ -67,6 +67,29 @@ public sealed class ShimAttachSpecs
     }
 
     [Fact]
+    public async Task Stdin_larger_than_a_pipe_buffer_written_around_start_arrives_whole()
+    {
+        var input = new byte[1 << 20];
+        new Random(42).NextBytes(input);
+        await using var shim = await ShimUnderTest.Launch(["cat"], stdin: true, stdinOnce: true);
+        await using var attach = await shim.Attach(stdin: true);
+
+        // Like `docker run -i`: stdin flows from before start on, concurrently with output.
+        var writer = Task.Run(async () =>
+        {
+            await attach.WriteStdinAsync(input, shim.Timeout);
+            attach.CloseStdin();
+        });
+        await shim.Start();
+        var output = (await shim.ReadToEnd(attach)).SelectMany(c => c.Data).ToArray();
+        await writer;
+
+        Assert.Equal(input.Length, output.Length);
+        Assert.True(input.AsSpan().SequenceEqual(output));
+        Assert.Equal(0, (await shim.Wait()).ExitCode);
+    }
+
+    [Fact]
     public async Task Without_stdin_once_stdin_stays_open_for_the_next_attach()
     {
         await using var shim = await ShimUnderTest.Launch(["sh", "-c", "read a; echo got-$a; read b; echo got-$b"], stdin: true);

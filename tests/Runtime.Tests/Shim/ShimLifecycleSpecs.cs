@@ -104,6 +104,8 @@ public sealed class ShimLifecycleSpecs
         var state = await client.StateAsync(shim.Timeout);
         Assert.Equal(ShimStatus.Running, state.Status);
         Assert.True(Directory.Exists($"/proc/{state.Pid}"));
+        Assert.Equal(state.ShimPid, Stat(state.ShimPid).Session); // detached into its own session
+        Assert.Equal(state.ShimPid, Stat(state.Pid).Parent);     // subreaper: the container init is its child
         await client.KillAsync(9, ct: shim.Timeout); // init of a pid namespace ignores signals it has no handler for
         var exit = await client.WaitAsync(shim.Timeout);
         Assert.Equal(9, exit.Signal);
@@ -211,6 +213,14 @@ public sealed class ShimLifecycleSpecs
         Assert.Contains("another berth-shim", refused.Message);
         await using var client = await shim.Connect();
         Assert.Equal(ShimStatus.Running, (await client.StateAsync(shim.Timeout)).Status);
+    }
+
+    /// <summary>Parent pid and session id from /proc/pid/stat (fields 4 and 6).</summary>
+    private static (int Parent, int Session) Stat(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (int.Parse(fields[1]), int.Parse(fields[3]));
     }
 
     /// <summary>The shim is not our child (it detached), so its exit shows as its /proc entry turning into a zombie or vanishing.</summary>
