@@ -49,13 +49,15 @@ public sealed class ShimAttachment : IAsyncDisposable
     /// <summary>Half-closes: the shim sees stdin EOF but keeps sending output.</summary>
     public void CloseStdin() => _socket.Shutdown(SocketShutdown.Send);
 
+    /// <summary>Fills <paramref name="buffer"/>; false on a clean end of stream before its first byte.</summary>
     private async Task<bool> ReadExactly(byte[] buffer, CancellationToken ct)
     {
         var read = 0;
         while (read < buffer.Length)
         {
             var n = await _socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, ct);
-            if (n == 0) return read == 0 && buffer.Length > 0 ? false : throw new IOException("berth-shim closed the attach stream inside a frame");
+            if (n == 0)
+                return read == 0 ? false : throw new IOException("berth-shim closed the attach stream inside a frame");
             read += n;
         }
         return true;
