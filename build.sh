@@ -12,6 +12,8 @@ dotnet publish src/Host/Berth.Host.csproj -c Release -o out --no-build -v q -nol
 dotnet publish src/Shell/Berth.Shell.csproj -c Release -o out --no-build -v q -nologo
 # The native runtime has its own build (NativeAOT front end + C init).
 [ -x src/Runtime/build.sh ] && src/Runtime/build.sh "$PWD/out"
+# berth-shim, the per-container monitor (NativeAOT).
+src/Runtime/Berth.Shim/publish.sh "$PWD/out"
 # Marks a complete build, so ./berth can tell when sources changed since.
 date +%s > out/.built
 echo "berth: built into $PWD/out"

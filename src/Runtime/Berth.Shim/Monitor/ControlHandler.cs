@@ -1,0 +1,78 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Berth.Shim.Protocol;
+
+namespace Berth.Shim.Monitor;
+
+/// <summary>Serves the control socket: one JSON request per line, one JSON response per line.</summary>
+/// <param name="closeListeners">Unlinks the sockets; runs before the shutdown reply so a client never finds a dead socket.</param>
+/// <param name="exit">Ends the shim; runs after the shutdown reply was written.</param>
+internal sealed class ControlHandler(ContainerMonitor monitor, Action closeListeners, Action exit)
+{
+    public async Task Serve(Socket socket)
+    {
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Length == 0) continue;
+            ShimResponse response;
+            ShimRequest? request = null;
+            try
+            {
+                request = JsonSerializer.Deserialize(line, ShimJson.Default.ShimRequest)
+                          ?? throw new JsonException("empty request");
+                response = await Handle(request);
+                if (request.Op == ShimOps.Shutdown && response.Ok) closeListeners();
+            }
+            catch (JsonException e)
+            {
+                response = new ShimResponse(false, "malformed request: " + e.Message);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException)
+            {
+                response = new ShimResponse(false, e.Message);
+            }
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(response, ShimJson.Default.ShimResponse);
+            await stream.WriteAsync(bytes);
+            await stream.WriteAsync("\n"u8.ToArray());
+            await stream.FlushAsync();
+            if (request?.Op == ShimOps.Shutdown && response.Ok)
+            {
+                exit();
+                return;
+            }
+        }
+    }
+
+    private async Task<ShimResponse> Handle(ShimRequest r)
+    {
+        switch (r.Op)
+        {
+            case ShimOps.Start:
+                return Result(await monitor.Start());
+            case ShimOps.Resize:
+                if (r.Rows is not (> 0 and <= ushort.MaxValue) || r.Cols is not (> 0 and <= ushort.MaxValue))
+                    return new ShimResponse(false, "resize needs rows and cols between 1 and 65535");
+                monitor.Io.Resize((ushort)r.Rows, (ushort)r.Cols);
+                return new ShimResponse(true);
+            case ShimOps.Kill:
+                return Result(await monitor.Kill(r.Signal ?? 15, r.All ?? false));
+            case ShimOps.State:
+                return new ShimResponse(true, State: monitor.State());
+            case ShimOps.CloseStdin:
+                monitor.Io.CloseStdin();
+                return new ShimResponse(true);
+            case ShimOps.Wait:
+                return new ShimResponse(true, Exit: await monitor.Exited);
+            case ShimOps.Shutdown:
+                var error = await monitor.Shutdown(r.Force ?? false);
+                return new ShimResponse(error == null, error, Exit: monitor.Exited.IsCompletedSuccessfully ? monitor.Exited.Result : null);
+            default:
+                return new ShimResponse(false, $"unknown operation \"{r.Op}\"");
+        }
+    }
+
+    private static ShimResponse Result(string? error) => new(error == null, error);
+}

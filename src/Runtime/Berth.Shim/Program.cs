@@ -1,0 +1,23 @@
+using Berth.Shim;
+using Berth.Shim.Monitor;
+using Berth.Shim.Protocol;
+
+try
+{
+    var parsed = ShimArguments.Parse(args);
+    var isMonitor = args.Contains(ShimArguments.MonitorFlag) || parsed.Foreground;
+    return isMonitor ? await MonitorMain.Run(parsed) : Launcher.Run(parsed, args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"berth-shim: {e.Message}");
+    Console.Error.WriteLine("usage: berth-shim --id ID --bundle DIR --state-dir DIR [--runtime PATH] [--runtime-root DIR] " +
+                            "[--log-path FILE] [--log-max-size 10m] [--log-max-file 3] [--exit-file FILE] " +
+                            "[--stdin] [--stdin-once] [--wait-for-start] [--foreground]");
+    return 2;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"berth-shim: {e}");
+    return 1;
+}
