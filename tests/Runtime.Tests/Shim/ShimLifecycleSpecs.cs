@@ -153,6 +153,18 @@ public sealed class ShimLifecycleSpecs
     }
 
     [Fact]
+    public async Task A_runtime_that_does_not_exist_is_named_in_the_launch_error()
+    {
+        await using var shim = ShimUnderTest.Prepare(["true"]);
+        var arguments = shim.Arguments with { Runtime = "/no/such/oci-runtime" };
+
+        var failure = await Assert.ThrowsAsync<ShimLaunchException>(
+            () => ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, arguments, shim.Timeout));
+
+        Assert.Contains("/no/such/oci-runtime", failure.Message);
+    }
+
+    [Fact]
     public async Task Shutdown_deletes_the_container_and_ends_the_shim()
     {
         await using var shim = await ShimUnderTest.Launch(["true"], waitForStart: false);
