@@ -119,13 +119,12 @@ public sealed class ShimLifecycleSpecs
         var failure = await Assert.ThrowsAsync<ShimLaunchException>(
             () => ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, shim.Arguments, shim.Timeout));
 
-        Assert.Contains("no such file or directory", failure.Message);
-        Assert.Contains("runc create failed", failure.Message);
+        Assert.Contains("no such file or directory", failure.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(127, failure.ExitCode);
         var exit = await shim.ExitFileWhenWritten();
         Assert.Equal(127, exit.ExitCode);
         Assert.Equal(failure.Message, exit.Error);
-        Assert.False(Directory.Exists(Path.Combine(shim.RuncRoot, shim.Id)));
+        Assert.False(Directory.Exists(Path.Combine(shim.RuntimeRoot, shim.Id)));
     }
 
     [Fact]
@@ -150,7 +149,19 @@ public sealed class ShimLifecycleSpecs
             () => ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, arguments, shim.Timeout));
 
         Assert.Contains("cannot open the container log", failure.Message);
-        Assert.False(Directory.Exists(Path.Combine(shim.RuncRoot, shim.Id)));
+        Assert.False(Directory.Exists(Path.Combine(shim.RuntimeRoot, shim.Id)));
+    }
+
+    [Fact]
+    public async Task A_runtime_that_does_not_exist_is_named_in_the_launch_error()
+    {
+        await using var shim = ShimUnderTest.Prepare(["true"]);
+        var arguments = shim.Arguments with { Runtime = "/no/such/oci-runtime" };
+
+        var failure = await Assert.ThrowsAsync<ShimLaunchException>(
+            () => ShimLauncher.LaunchAsync(ShimUnderTest.ShimBinary, arguments, shim.Timeout));
+
+        Assert.Contains("/no/such/oci-runtime", failure.Message);
     }
 
     [Fact]
@@ -163,7 +174,7 @@ public sealed class ShimLifecycleSpecs
 
         await client.ShutdownAsync(ct: shim.Timeout);
 
-        Assert.False(Directory.Exists(Path.Combine(shim.RuncRoot, shim.Id)));
+        Assert.False(Directory.Exists(Path.Combine(shim.RuntimeRoot, shim.Id)));
         Assert.False(File.Exists(shim.Arguments.Paths.ControlSocket));
         await WaitUntilGone(shimPid, shim.Timeout);
     }
@@ -179,7 +190,7 @@ public sealed class ShimLifecycleSpecs
         Assert.Equal(ShimStatus.Running, (await client.StateAsync(shim.Timeout)).Status);
 
         await client.ShutdownAsync(force: true, ct: shim.Timeout);
-        Assert.False(Directory.Exists(Path.Combine(shim.RuncRoot, shim.Id)));
+        Assert.False(Directory.Exists(Path.Combine(shim.RuntimeRoot, shim.Id)));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class ShimUnderTest : IAsyncDisposable
     public string Id { get; }
     public ShimArguments Arguments { get; private set; }
     public string LogPath => Path.Combine(Root, "container.log");
-    public string RuncRoot => Path.Combine(Root, "runc");
+    public string RuntimeRoot => Path.Combine(Root, "runtime-root");
     public CancellationToken Timeout { get; } = new CancellationTokenSource(HangGuard).Token;
 
     private ShimUnderTest(string root, string id, ShimArguments arguments)
@@ -34,6 +34,9 @@ public sealed class ShimUnderTest : IAsyncDisposable
 
     public static string ShimBinary => Repo.Binary("berth-shim");
 
+    /// <summary>The OCI runtime under the shim: runc unless BERTH_SHIM_TEST_RUNTIME names another (crun, berth-runtime).</summary>
+    public static string Runtime { get; } = Environment.GetEnvironmentVariable("BERTH_SHIM_TEST_RUNTIME") is { Length: > 0 } r ? r : "runc";
+
     /// <summary>Prepares the bundle and the arguments; nothing runs yet.</summary>
     public static ShimUnderTest Prepare(string[] args, bool terminal = false, bool stdin = false, bool stdinOnce = false,
         bool waitForStart = true, LogRotation? rotation = null, Action<JsonObject>? edit = null)
@@ -42,7 +45,7 @@ public sealed class ShimUnderTest : IAsyncDisposable
         var root = Path.Combine(Path.GetTempPath(), id);
         Directory.CreateDirectory(root);
         var bundle = BusyboxBundle.Create(Path.Combine(root, "bundle"), args, terminal, edit);
-        var arguments = new ShimArguments(id, bundle.Dir, Path.Combine(root, "state"), "runc", Path.Combine(root, "runc"),
+        var arguments = new ShimArguments(id, bundle.Dir, Path.Combine(root, "state"), Runtime, Path.Combine(root, "runtime-root"),
             Path.Combine(root, "container.log"), rotation, null, stdin, stdinOnce, waitForStart);
         return new ShimUnderTest(root, id, arguments);
     }
@@ -146,9 +149,9 @@ public sealed class ShimUnderTest : IAsyncDisposable
         {
             try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
         }
-        if (Directory.Exists(Path.Combine(RuncRoot, Id)))
+        if (Directory.Exists(Path.Combine(RuntimeRoot, Id)))
         {
-            using var delete = Process.Start(new ProcessStartInfo("runc", ["--root", RuncRoot, "delete", "--force", Id])
+            using var delete = Process.Start(new ProcessStartInfo(Runtime, ["--root", RuntimeRoot, "delete", "--force", Id])
                 { RedirectStandardError = true })!;
             await delete.WaitForExitAsync();
         }

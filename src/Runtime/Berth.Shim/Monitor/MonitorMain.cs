@@ -8,7 +8,24 @@ namespace Berth.Shim.Monitor;
 /// <summary>The long-lived shim process: subreaper, container lifecycle, control and attach sockets.</summary>
 internal static class MonitorMain
 {
+    private static bool _readySent;
+
     public static async Task<int> Run(ShimArguments args)
+    {
+        try
+        {
+            return await Serve(args);
+        }
+        catch (Exception e) when (!_readySent)
+        {
+            // Whoever launched us learns why, not just that we died.
+            Console.Error.WriteLine($"berth-shim: {e}");
+            Ready(new ShimReady(false, Libc.getpid(), 0, null, e.Message));
+            return 1;
+        }
+    }
+
+    private static async Task<int> Serve(ShimArguments args)
     {
         var paths = args.Paths;
         Directory.CreateDirectory(paths.StateDir);
@@ -67,6 +84,7 @@ internal static class MonitorMain
     /// <summary>One JSON line on stdout (the launcher's pipe), then stdout points to /dev/null so the reader sees EOF.</summary>
     private static void Ready(ShimReady ready)
     {
+        _readySent = true;
         var line = JsonSerializer.SerializeToUtf8Bytes(ready, ShimJson.Default.ShimReady);
         try
         {
