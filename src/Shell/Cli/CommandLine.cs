@@ -13,7 +13,29 @@ public static class CommandLine
         new("up", "Start berthd if it is not running (--data-root, --exec-root) and show how to use it", SystemCommands.Up),
         new("version", "Show the berth version information", SystemCommands.Version),
         new("info", "Display system-wide information", SystemCommands.Info),
+        new("images", "List images", ImageCommands.List),
+        new("image", "Manage images (ls, inspect, history, tag, rm, prune, import, save, load)", Image),
+        new("history", "Show the history of an image", ImageCommands.History),
+        new("tag", "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", ImageCommands.Tag),
+        new("rmi", "Remove one or more images", ImageCommands.Remove),
+        new("import", "Import the contents from a tarball to create a filesystem image", ImageCommands.Import),
+        new("save", "Save one or more images to a tar archive (streamed to STDOUT by default)", ImageCommands.Save),
+        new("load", "Load an image from a tar archive or STDIN", ImageCommands.Load),
     ];
+
+    private static readonly Dictionary<string, Func<GlobalOptions, string[], Task<int>>> ImageVerbs = new()
+    {
+        ["ls"] = ImageCommands.List, ["list"] = ImageCommands.List, ["inspect"] = ImageCommands.Inspect,
+        ["history"] = ImageCommands.History, ["tag"] = ImageCommands.Tag, ["rm"] = ImageCommands.Remove,
+        ["remove"] = ImageCommands.Remove, ["prune"] = ImageCommands.Prune, ["import"] = ImageCommands.Import,
+        ["save"] = ImageCommands.Save, ["load"] = ImageCommands.Load,
+    };
+
+    private static Task<int> Image(GlobalOptions g, string[] args) =>
+        args.Length > 0 && ImageVerbs.TryGetValue(args[0], out var run) ? run(g, args[1..])
+            : throw new CliError(args.Length == 0
+                ? "Usage:  berth image COMMAND\n\nCommands: " + string.Join(", ", ImageVerbs.Keys)
+                : $"berth: 'image {args[0]}' is not a berth command.\nSee 'berth image --help'", 1);
 
     public static async Task<int> Run(string[] args)
     {
@@ -38,6 +60,26 @@ public static class CommandLine
         {
             Console.Error.WriteLine(e.Message);
             return e.ExitCode;
+        }
+        catch (Client.DaemonError e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        catch (Client.DaemonUnreachableError e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        catch (Client.JsonStreamError e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return e.ExitCode;
+        }
+        catch (Formatting.TemplateException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
         }
     }
 

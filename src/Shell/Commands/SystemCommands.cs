@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Berth.Shell.Cli;
+using Berth.Shell.Client;
 
 namespace Berth.Shell.Commands;
 
@@ -19,14 +20,14 @@ public static class SystemCommands
         var sb = new StringBuilder();
         sb.AppendLine("Client:");
         Line(sb, 1, "Version:", ClientVersion);
-        Line(sb, 1, "API version:", DaemonClient.MaxApiVersion);
+        Line(sb, 1, "API version:", EngineClient.MaxApiVersion);
         Line(sb, 1, "Go version:", ".NET " + Environment.Version);
         Line(sb, 1, "OS/Arch:", $"linux/{Arch}");
         Line(sb, 1, "Context:", "default");
         Console.Write(sb.ToString());
 
-        using var client = new DaemonClient(g);
-        var v = await client.GetJson("/version");
+        using var client = Session.Connect(g);
+        var v = await client.GetJsonAsync("/version");
         sb.Clear().AppendLine().AppendLine($"Server: {v.GetProperty("Platform").GetProperty("Name").GetString()}");
         foreach (var c in v.GetProperty("Components").EnumerateArray())
         {
@@ -51,8 +52,8 @@ public static class SystemCommands
     public static async Task<int> Info(GlobalOptions g, string[] args)
     {
         RejectArguments("info", args);
-        using var client = new DaemonClient(g);
-        var i = await client.GetJson("/info");
+        using var client = Session.Connect(g);
+        var i = await client.GetJsonAsync("/info");
         string S(string k) => i.TryGetProperty(k, out var e) ? e.ValueKind == JsonValueKind.String ? e.GetString() ?? "" : e.ToString() : "";
         var sb = new StringBuilder();
         sb.AppendLine("Client:").AppendLine($" Version:    {ClientVersion}").AppendLine(" Context:    default").AppendLine($" Debug Mode: {g.Debug.ToString().ToLowerInvariant()}");
@@ -103,9 +104,9 @@ public static class SystemCommands
                 default: throw new CliError($"unknown flag: {name}\nSee 'berth up --help'.", 1);
             }
         }
-        var host = g.ResolvedHost;
-        using var client = new DaemonClient(g);
-        if (!await client.Ping())
+        using var client = Session.Connect(g);
+        var host = client.Host.Address;
+        if (!await Answers(client))
         {
             if (!host.StartsWith("unix://"))
                 throw new CliError($"nothing answers at {host}, and berth up starts a daemon only on a unix socket", 1);
@@ -126,7 +127,7 @@ public static class SystemCommands
             using (var sh = Process.Start(psi)!) await sh.WaitForExitAsync();
             Console.Error.Write("Starting berthd ");
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!await client.Ping())
+            while (!await Answers(client))
             {
                 if (DateTime.UtcNow > deadline)
                     throw new CliError($"berthd did not answer at {host} within 60 s; see {log}", 1);
@@ -138,6 +139,12 @@ public static class SystemCommands
         Console.WriteLine($"berthd is listening on {host}");
         Console.WriteLine($"Point the docker CLI at it with:  export DOCKER_HOST={host}");
         return 0;
+    }
+
+    private static async Task<bool> Answers(EngineClient client)
+    {
+        try { await client.PingAsync(); return true; }
+        catch (DaemonUnreachableError) { return false; }
     }
 
     private static void RejectArguments(string verb, string[] args)
