@@ -68,6 +68,21 @@ public sealed class ImageArchiveSpecs : IDisposable
     }
 
     [Fact]
+    public void A_zstd_rootfs_imports_and_keeps_its_compressed_blob()
+    {
+        var tar = Rootfs("zstd");
+        var zstd = new MemoryStream();
+        using (var z = new ZstdSharp.CompressionStream(zstd, 3, leaveOpen: true)) z.Write(tar);
+        var store = NewStore("z");
+        var (_, staged) = Import(store, ImageIndex.Empty, zstd.ToArray(), "z:1");
+        Assert.Equal(MediaTypes.OciLayerZstd, staged.Layers[0].MediaType);
+        Assert.Equal(Digest.Of(tar), staged.Layers[0].DiffId);
+        Assert.Equal(Digest.Of(zstd.ToArray()), staged.Layers[0].Blob);
+        Assert.Equal(tar.Length, staged.Layers[0].TarSize);
+        Assert.Equal("zstd", File.ReadAllText(Path.Combine(store.LowerDirs(staged.Image)[0], "etc/version")));
+    }
+
+    [Fact]
     public void An_unknown_change_instruction_is_refused()
     {
         var store = NewStore("a");
