@@ -78,9 +78,14 @@ public sealed class ImagesActor : ReceiveActor
             try { if (ImportTag(c.Repo, c.Tag) is { } tag) tags.Add(tag.ToString()); }
             catch (Exception e) { Sender.Tell(ToError(e)); return; }
             var now = _clock.GetUtcNow();
-            StartJob("import", Sender, () => new StagedImages([_store.Import(c.Source, tags, c.Message, c.Changes, now, c.Progress)], "import"));
+            var log = new IngestLog();
+            StartJob("import", Sender, () => new StagedImages([_store.Import(c.Source, tags, c.Message, c.Changes, now, c.Progress, log)], "import"), log);
         });
-        Receive<LoadImages>(c => StartJob("load", Sender, () => new StagedImages(new ArchiveLoader(_store).Load(c.Source, c.Progress), "load")));
+        Receive<LoadImages>(c =>
+        {
+            var log = new IngestLog();
+            StartJob("load", Sender, () => new StagedImages(new ArchiveLoader(_store, log).Load(c.Source, c.Progress), "load"), log);
+        });
         Receive<SaveImages>(c =>
         {
             List<SaveItem> items;
@@ -98,6 +103,8 @@ public sealed class ImagesActor : ReceiveActor
         {
             _activeJobs--;
             f.ReplyTo.Tell(ToError(f.Error));
+            // What the failed job had already put on disk goes again (unless another job now relies on it).
+            if (f.Log is { } log) _pending = _pending.Merge(log.ToGarbage());
             CollectGarbage();
         });
     }
@@ -242,7 +249,7 @@ public sealed class ImagesActor : ReceiveActor
             foreach (var dir in trash) Directory.Delete(dir, recursive: true);
             return new TrashDeleted();
         };
-        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(deleteTrash, ActorRefs.Nobody, false)), $"gc-{++_jobCounter}");
+        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(deleteTrash, ActorRefs.Nobody, false, null)), $"gc-{++_jobCounter}");
     }
 
     private void Publish(string action, ImageRecord image, string name)
@@ -253,10 +260,10 @@ public sealed class ImagesActor : ReceiveActor
         _events.Publish(action, image.Id.ToString(), attributes);
     }
 
-    private void StartJob(string kind, IActorRef replyTo, Func<object> work)
+    private void StartJob(string kind, IActorRef replyTo, Func<object> work, IngestLog? log = null)
     {
         _activeJobs++;
-        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(work, replyTo, true)), $"{kind}-{++_jobCounter}");
+        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(work, replyTo, true, log)), $"{kind}-{++_jobCounter}");
     }
 
     private void Reply(Func<IImageReply> handler)
@@ -277,15 +284,16 @@ public sealed class ImagesActor : ReceiveActor
     private sealed record TrashDeleted;
 
     internal sealed record JobSucceeded(object Result, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
-    internal sealed record JobFailed(Exception Error, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
+    internal sealed record JobFailed(Exception Error, IActorRef ReplyTo, IngestLog? Log = null) : INoSerializationVerificationNeeded;
 
     /// <summary>Runs one blocking job off the actor's thread and reports back to the images actor, then stops.</summary>
     private sealed class ImageJobActor : ReceiveActor
     {
-        public ImageJobActor(Func<object> work, IActorRef replyTo, bool report)
+        public ImageJobActor(Func<object> work, IActorRef replyTo, bool report, IngestLog? log = null)
         {
             var parent = Context.Parent;
-            Task.Run(work).PipeTo(Self, success: r => new JobSucceeded(r, replyTo), failure: e => new JobFailed(e is AggregateException { InnerException: { } inner } ? inner : e, replyTo));
+            Task.Run(work).PipeTo(Self, success: r => new JobSucceeded(r, replyTo),
+                failure: e => new JobFailed(e is AggregateException { InnerException: { } inner } ? inner : e, replyTo, log));
             Receive<JobSucceeded>(m => { if (report) parent.Tell(m); Context.Stop(Self); });
             Receive<JobFailed>(m => { if (report) parent.Tell(m); Context.Stop(Self); });
         }

@@ -161,6 +161,38 @@ public sealed class ImagesActorSpecs : TestKit
         Assert.Equal(["127.0.0.1:5000/bb:1"], image.RepoTags);
     }
 
+    [Fact]
+    public void A_load_that_fails_half_way_leaves_the_store_as_it_was()
+    {
+        var (actor, store) = Start();
+        var good = new LayerBuilder().File("a", "first layer").Build();
+        var bad = new LayerBuilder().File("b", "second layer").Build();
+        var config = Berth.Actors.Images.Model.OciJson.Serialize(new Berth.Actors.Images.Model.ImageConfigFile
+        {
+            Architecture = "amd64", Os = "linux", Created = "2026-11-26T00:00:00Z",
+            RootFs = new Berth.Actors.Images.Model.RootFs { DiffIds = [Digest(good), Digest("not the second layer"u8.ToArray())] },
+        });
+        var archive = new MemoryStream();
+        var tar = new TarWriter(archive);
+        void Add(string name, byte[] data) => tar.Write(new TarEntry { Name = name, Size = data.Length }, new MemoryStream(data));
+        Add("config.json", config);
+        Add("l1/layer.tar", good);
+        Add("l2/layer.tar", bad);
+        Add("manifest.json", """[{"Config":"config.json","RepoTags":["broken:1"],"Layers":["l1/layer.tar","l2/layer.tar"]}]"""u8.ToArray());
+        tar.Finish();
+
+        var reply = actor.Ask<IImageReply>(new LoadImages(new MemoryStream(archive.ToArray())), Long).GetAwaiter().GetResult();
+        Assert.Contains("digest mismatch", Assert.IsType<ImageError>(reply).Message);
+        AwaitAssert(() =>
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(store.Snapshots.Root));
+            Assert.Empty(store.Content.List());
+        }, Long);
+        Assert.Empty(Ask<ImageList>(actor, new ListImages(true, FilterSet.None)).Images);
+    }
+
+    private static Berth.Actors.Images.Content.Digest Digest(byte[] data) => Berth.Actors.Images.Content.Digest.Of(data);
+
     private sealed class RecordingSink : IImageEventSink
     {
         private readonly List<(string Action, string Id, IReadOnlyDictionary<string, string> Attributes)> _events = [];

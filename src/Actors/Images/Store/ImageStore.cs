@@ -49,13 +49,14 @@ public sealed class ImageStore
     /// after checking that the config's diffIDs are exactly the layers'.
     /// </summary>
     public StagedImage Stage(byte[] configBytes, IReadOnlyList<LayerRecord> layers, IReadOnlyList<string> tags,
-        byte[]? manifestBytes = null, Digest? expectedConfig = null, Digest? parent = null)
+        byte[]? manifestBytes = null, Digest? expectedConfig = null, Digest? parent = null, IngestLog? log = null)
     {
         var config = ImageConfigFile.Parse(configBytes);
         var diffIds = config.RootFs.DiffIds;
         if (!diffIds.SequenceEqual(layers.Select(l => l.DiffId)))
             throw new InvalidDataException($"image config lists diffIDs [{string.Join(", ", diffIds)}] but the layers are [{string.Join(", ", layers.Select(l => l.DiffId))}]");
         var id = Content.Write(configBytes, expectedConfig);
+        log?.Blob(id);
         manifestBytes ??= OciJson.Serialize(new Manifest
         {
             MediaType = MediaTypes.OciManifest,
@@ -63,6 +64,7 @@ public sealed class ImageStore
             Layers = [.. layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = l.Blob, Size = l.BlobSize })],
         });
         var manifest = Content.Write(manifestBytes);
+        log?.Blob(manifest);
         Digest? parentId = parent ?? (Digest.TryParse(config.Parent, out var p) ? p : null);
         var record = new ImageRecord
         {
@@ -92,10 +94,10 @@ public sealed class ImageStore
 
     /// <summary>`docker import`: one rootfs tarball (plain, gzip or zstd) becomes a single-layer image with the given changes.</summary>
     public StagedImage Import(Stream source, IReadOnlyList<string> tags, string? message, IReadOnlyList<string> changes,
-        DateTimeOffset now, IProgress<ImageProgress>? progress = null)
+        DateTimeOffset now, IProgress<ImageProgress>? progress = null, IngestLog? log = null)
     {
         var containerConfig = ConfigChanges.Apply(new ContainerConfig(), changes);
-        var (layer, _) = Layers.Ingest(source, [], null, null, null, -1, progress);
+        var (layer, _) = Layers.Ingest(source, [], null, null, null, -1, progress, log);
         var created = Time.Format(now);
         var comment = string.IsNullOrEmpty(message) ? "Imported from -" : message;
         var config = new ImageConfigFile
@@ -108,6 +110,6 @@ public sealed class ImageStore
             Os = "linux",
             RootFs = new RootFs { DiffIds = [layer.DiffId] },
         };
-        return Stage(OciJson.Serialize(config), [layer], tags);
+        return Stage(OciJson.Serialize(config), [layer], tags, log: log);
     }
 }
