@@ -174,22 +174,35 @@ public sealed class ImagesActor : ReceiveActor
         return lines;
     }
 
+    /// <summary>
+    /// What docker save writes for each name: a tagged reference records that tag, a bare repository name every tag
+    /// of that repository, an image ID no tag at all. Several names of one image are merged.
+    /// </summary>
     private List<SaveItem> SaveItems(IReadOnlyList<string> names)
     {
         var items = new List<SaveItem>();
-        foreach (var name in names)
+        void Add(ImageRecord image, IEnumerable<ImageReference> tags)
         {
-            var image = _index.Resolve(name);
-            List<ImageReference> tags;
-            if (image.Id.ToString() == name || ImageReference.IsFullHexId(name) || !ImageReference.TryParse(name, out var reference))
-                tags = [];
-            else if (reference!.Tag is null && reference.Digest is null)
-                tags = [.. _index.ReferencesOf(image.Id).Where(r => r.IsTagged && r.Name == reference.Name)];
-            else if (reference.IsTagged) tags = [reference];
-            else tags = [];
             var existing = items.FindIndex(i => i.Image.Id == image.Id);
             if (existing >= 0) items[existing] = items[existing] with { Tags = [.. items[existing].Tags.Concat(tags).Distinct()] };
-            else items.Add(new SaveItem(image, tags));
+            else items.Add(new SaveItem(image, [.. tags]));
+        }
+        foreach (var name in names)
+        {
+            var isId = Content.Digest.TryParse(name, out _) || ImageReference.IsFullHexId(name);
+            if (!isId && ImageReference.TryParse(name, out var reference) && reference is { IsTagged: false, IsCanonical: false })
+            {
+                // A bare repository name saves every tag of that repository (which may be several images).
+                var repoTags = _index.References.Keys.Select(ImageReference.Parse).Where(r => r.IsTagged && r.Name == reference.Name).ToList();
+                if (repoTags.Count > 0)
+                {
+                    foreach (var group in repoTags.GroupBy(r => _index.References[r.ToString()]))
+                        Add(_index.Get(group.Key)!, group);
+                    continue;
+                }
+            }
+            var image = _index.Resolve(name);
+            Add(image, !isId && ImageReference.TryParse(name, out var tagged) && tagged!.IsTagged ? [tagged.WithDefaultTag()] : []);
         }
         return items;
     }

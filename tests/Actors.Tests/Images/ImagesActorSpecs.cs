@@ -193,6 +193,28 @@ public sealed class ImagesActorSpecs : TestKit
 
     private static Berth.Actors.Images.Content.Digest Digest(byte[] data) => Berth.Actors.Images.Content.Digest.Of(data);
 
+    [Fact]
+    public void Save_records_the_tag_named_every_tag_of_a_bare_repository_and_none_for_an_id()
+    {
+        var (actor, _) = Start();
+        var id = ImportBusybox(actor, "bb:1");
+        Ask<ImageTagged>(actor, new TagImage("bb:1", "bb", "2"));
+        string ManifestOf(string name)
+        {
+            var archive = new MemoryStream();
+            Ask<ImagesSaved>(actor, new SaveImages([name], archive));
+            var reader = new TarReader(new MemoryStream(archive.ToArray()));
+            while (reader.Next() is { } e)
+                if (e.Name == "manifest.json") return new StreamReader(reader.Data).ReadToEnd();
+            throw new Xunit.Sdk.XunitException("no manifest.json");
+        }
+        Assert.Contains("\"RepoTags\":[\"bb:1\"]", ManifestOf("bb:1"));
+        Assert.Contains("\"RepoTags\":[\"bb:1\",\"bb:2\"]", ManifestOf("bb"));
+        Assert.Contains("\"RepoTags\":null", ManifestOf(id));          // as dockerd writes it for an ID
+        Assert.Contains("\"RepoTags\":null", ManifestOf(id[7..19]));
+        Assert.Contains(("save", id, "bb:1"), _events.Names());
+    }
+
     private sealed class RecordingSink : IImageEventSink
     {
         private readonly List<(string Action, string Id, IReadOnlyDictionary<string, string> Attributes)> _events = [];

@@ -83,10 +83,10 @@ public static class LayerUnpacker
                 {
                     var target = LayerPath.Components(entry.LinkName, "hardlink target");
                     if (target.Length == 0) throw new InvalidDataException($"layer entry \"{entry.Name}\" is a hardlink to the layer root");
-                    using var targetDir2 = SafeDir.Walk(root, target[..^1], create: false, entry.LinkName);
-                    if (Lookup(targetDir2, target[^1]) is null)
+                    using var targetParent = SafeDir.Walk(root, target[..^1], create: false, entry.LinkName);
+                    if (Lookup(targetParent, target[^1]) is null)
                         throw new InvalidDataException($"layer entry \"{entry.Name}\" is a hardlink to \"{entry.LinkName}\", which this layer does not contain");
-                    Native.LinkAt(targetDir2.Fd, target[^1], parent.Fd, baseName);
+                    Native.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
                     break;
                 }
                 case TarEntryType.CharDevice:
