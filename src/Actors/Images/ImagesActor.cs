@@ -81,6 +81,24 @@ public sealed class ImagesActor : ReceiveActor
             var log = new IngestLog();
             StartJob("import", Sender, () => new StagedImages([_store.Import(c.Source, tags, c.Message, c.Changes, now, c.Progress, log)], "import"), log);
         });
+        Receive<CommitContainer>(c =>
+        {
+            List<string> tags;
+            ImageRecord parent;
+            List<LayerRecord> parentLayers;
+            try
+            {
+                tags = ImportTag(c.Repo, c.Tag) is { } tag ? [tag.ToString()] : [];
+                parent = _index.Resolve(c.Image);
+                parentLayers = [.. parent.DiffIds.Select(d => _index.Layers.GetValueOrDefault(d.ToString())
+                    ?? throw new ImageOperationException(ImageErrorKind.Internal, $"layer {d} of image {parent.Id} has no blob"))];
+            }
+            catch (Exception e) { Sender.Tell(ToError(e)); return; }
+            var now = _clock.GetUtcNow();
+            var log = new IngestLog();
+            StartJob("commit", Sender, () => new StagedImages(
+                [_store.Commit(parent, parentLayers, c.UpperDir, c.Config, c.ContainerId, c.Comment, c.Author, c.Changes, tags, now, log)], "commit"), log);
+        });
         Receive<LoadImages>(c =>
         {
             var log = new IngestLog();
@@ -128,9 +146,12 @@ public sealed class ImagesActor : ReceiveActor
                 case StagedImages staged:
                 {
                     var lines = Enter(staged);
-                    done.ReplyTo.Tell(staged.Action == "import"
-                        ? new ImageImported(staged.Images[0].Image.Id.ToString())
-                        : new ImagesLoaded(lines));
+                    done.ReplyTo.Tell(staged.Action switch
+                    {
+                        "import" => new ImageImported(staged.Images[0].Image.Id.ToString()),
+                        "commit" => new ImageCommitted(staged.Images[0].Image.Id.ToString()),
+                        _ => (IImageReply)new ImagesLoaded(lines),
+                    });
                     break;
                 }
                 case SavedImages saved:
@@ -167,7 +188,7 @@ public sealed class ImagesActor : ReceiveActor
                 events.Add(("tag", image.Image, reference.Familiar));
                 lines.Add($"Loaded image: {reference.Familiar}");
             }
-            events.Add((staged.Action, image.Image, image.Image.Id.ToString()));
+            if (staged.Action != "commit") events.Add((staged.Action, image.Image, image.Image.Id.ToString()));   // commit is a container event
         }
         Save(next);
         foreach (var (action, image, name) in events) Publish(action, _index.Get(image.Id) ?? image, name);

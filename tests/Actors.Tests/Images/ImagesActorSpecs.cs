@@ -215,6 +215,48 @@ public sealed class ImagesActorSpecs : TestKit
         Assert.Contains(("save", id, "bb:1"), _events.Names());
     }
 
+    [Fact]
+    public void Commit_turns_a_containers_upper_dir_into_a_child_image()
+    {
+        var (actor, store) = Start();
+        var baseId = ImportBusybox(actor, "busybox");
+        var resolved = Ask<ImageResolved>(actor, new ResolveImage("busybox"));
+        var layout = ContainerRootfs.Layout(_scratch.Dir("containers/c1"), resolved.LowerDirs);
+        ContainerRootfs.Mount(layout);
+        try
+        {
+            File.WriteAllText(Path.Combine(layout.MergedDir, "tmp/made-in-container"), "hi");
+            File.Delete(Path.Combine(layout.MergedDir, "bin/sh"));
+        }
+        finally { ContainerRootfs.Unmount(layout); }
+
+        var config = new ContainerConfig { Cmd = ["-c", "sleep 3600"], Image = "busybox" };
+        var id = Ask<ImageCommitted>(actor, new CommitContainer("0123456789abcdef", "busybox", layout.UpperDir, config,
+            "docker.io/library/committed", "1", "msg", "me", ["ENV X=1"])).Id;
+
+        var inspect = Ask<ImageInspected>(actor, new InspectImage("committed:1")).Image;
+        Assert.Equal((id, baseId, "msg", "me", "0123456789abcdef"), (inspect.Id, inspect.Parent, inspect.Comment, inspect.Author, inspect.Container));
+        Assert.Equal(["X=1"], inspect.Config!.Env);
+        Assert.Equal(2, inspect.RootFS.Layers.Count);
+        var history = Ask<ImageHistory>(actor, new GetImageHistory("committed:1")).Items;
+        Assert.Equal(["-c sleep 3600", ""], history.Select(h => h.CreatedBy));
+        Assert.Equal([id, baseId], history.Select(h => h.Id));
+
+        var child = Ask<ImageResolved>(actor, new ResolveImage(id));
+        var view = ContainerRootfs.Layout(_scratch.Dir("containers/c2"), child.LowerDirs);
+        ContainerRootfs.Mount(view);
+        try
+        {
+            Assert.Equal("hi", File.ReadAllText(Path.Combine(view.MergedDir, "tmp/made-in-container")));
+            Assert.False(File.Exists(Path.Combine(view.MergedDir, "bin/sh")));
+            Assert.True(File.Exists(Path.Combine(view.MergedDir, "bin/busybox")));
+        }
+        finally { ContainerRootfs.Unmount(view); }
+
+        var conflict = actor.Ask<IImageReply>(new RemoveImage(baseId, true, false), Long).GetAwaiter().GetResult();
+        Assert.Contains("image has dependent child images", Assert.IsType<ImageError>(conflict).Message);
+    }
+
     private sealed class RecordingSink : IImageEventSink
     {
         private readonly List<(string Action, string Id, IReadOnlyDictionary<string, string> Attributes)> _events = [];

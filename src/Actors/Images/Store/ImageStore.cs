@@ -92,6 +92,54 @@ public sealed class ImageStore
         return [.. garbage.ChainIds.Select(Snapshots.Retire).OfType<string>()];
     }
 
+    /// <summary>sha256 of an empty tar (two zero blocks): a commit without changes adds no layer, only history.</summary>
+    public static readonly Digest EmptyLayerDiffId = Digest.Sha256("5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+
+    /// <summary>
+    /// `docker commit`: the container's overlay upper dir becomes a new layer on top of its image. The config is the
+    /// container's config with <paramref name="changes"/> applied; history gets the container's command as created_by.
+    /// </summary>
+    public StagedImage Commit(ImageRecord parent, IReadOnlyList<LayerRecord> parentLayers, string upperDir, ContainerConfig containerConfig,
+        string containerId, string? comment, string? author, IReadOnlyList<string> changes, IReadOnlyList<string> tags, DateTimeOffset now,
+        IngestLog? log = null)
+    {
+        var parentConfig = ReadConfig(parent.Id);
+        var diff = Path.Combine(TempRoot, "commit-" + Guid.NewGuid().ToString("N") + ".tar");
+        try
+        {
+            using (var file = new FileStream(diff, FileMode.CreateNew, FileAccess.Write)) DirectoryArchiver.Write(upperDir, file, overlayUpper: true);
+            LayerRecord layer;
+            using (var file = File.OpenRead(diff)) (layer, _) = Layers.Ingest(file, parent.DiffIds, null, null, MediaTypes.OciLayer, file.Length, null, log);
+            var empty = layer.DiffId == EmptyLayerDiffId;
+            var created = Time.Format(now);
+            var config = parentConfig with
+            {
+                Created = created,
+                Container = containerId,
+                ContainerConfig = containerConfig,
+                Config = ConfigChanges.Apply(containerConfig, changes),
+                Comment = string.IsNullOrEmpty(comment) ? null : comment,
+                Author = string.IsNullOrEmpty(author) ? null : author,
+                DockerVersion = null,
+                Parent = parent.Id.ToString(),
+                History = [.. parentConfig.History ?? [], new HistoryEntry
+                {
+                    Created = created,
+                    Author = string.IsNullOrEmpty(author) ? null : author,
+                    CreatedBy = string.Join(' ', containerConfig.Cmd ?? []),
+                    Comment = string.IsNullOrEmpty(comment) ? null : comment,
+                    EmptyLayer = empty,
+                }],
+                RootFs = new RootFs { DiffIds = empty ? parent.DiffIds : [.. parent.DiffIds, layer.DiffId] },
+            };
+            return Stage(OciJson.Serialize(config), empty ? parentLayers : [.. parentLayers, layer], tags, parent: parent.Id, log: log);
+        }
+        finally
+        {
+            File.Delete(diff);
+        }
+    }
+
     /// <summary>`docker import`: one rootfs tarball (plain, gzip or zstd) becomes a single-layer image with the given changes.</summary>
     public StagedImage Import(Stream source, IReadOnlyList<string> tags, string? message, IReadOnlyList<string> changes,
         DateTimeOffset now, IProgress<ImageProgress>? progress = null, IngestLog? log = null)
