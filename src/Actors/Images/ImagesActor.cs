@@ -78,9 +78,32 @@ public sealed class ImagesActor : ReceiveActor
             try { if (ImportTag(c.Repo, c.Tag) is { } tag) tags.Add(tag.ToString()); }
             catch (Exception e) { Sender.Tell(ToError(e)); return; }
             var now = _clock.GetUtcNow();
-            StartJob("import", Sender, () => new StagedImages([_store.Import(c.Source, tags, c.Message, c.Changes, now, c.Progress)], "import"));
+            var log = new IngestLog();
+            StartJob("import", Sender, () => new StagedImages([_store.Import(c.Source, tags, c.Message, c.Changes, now, c.Progress, log)], "import"), log);
         });
-        Receive<LoadImages>(c => StartJob("load", Sender, () => new StagedImages(new ArchiveLoader(_store).Load(c.Source, c.Progress), "load")));
+        Receive<CommitContainer>(c =>
+        {
+            List<string> tags;
+            ImageRecord parent;
+            List<LayerRecord> parentLayers;
+            try
+            {
+                tags = ImportTag(c.Repo, c.Tag) is { } tag ? [tag.ToString()] : [];
+                parent = _index.Resolve(c.Image);
+                parentLayers = [.. parent.DiffIds.Select(d => _index.Layers.GetValueOrDefault(d.ToString())
+                    ?? throw new ImageOperationException(ImageErrorKind.Internal, $"layer {d} of image {parent.Id} has no blob"))];
+            }
+            catch (Exception e) { Sender.Tell(ToError(e)); return; }
+            var now = _clock.GetUtcNow();
+            var log = new IngestLog();
+            StartJob("commit", Sender, () => new StagedImages(
+                [_store.Commit(parent, parentLayers, c.UpperDir, c.Config, c.ContainerId, c.Comment, c.Author, c.Changes, tags, now, log)], "commit"), log);
+        });
+        Receive<LoadImages>(c =>
+        {
+            var log = new IngestLog();
+            StartJob("load", Sender, () => new StagedImages(new ArchiveLoader(_store, log).Load(c.Source, c.Progress), "load"), log);
+        });
         Receive<SaveImages>(c =>
         {
             List<SaveItem> items;
@@ -98,6 +121,8 @@ public sealed class ImagesActor : ReceiveActor
         {
             _activeJobs--;
             f.ReplyTo.Tell(ToError(f.Error));
+            // What the failed job had already put on disk goes again (unless another job now relies on it).
+            if (f.Log is { } log) _pending = _pending.Merge(log.ToGarbage());
             CollectGarbage();
         });
     }
@@ -121,9 +146,12 @@ public sealed class ImagesActor : ReceiveActor
                 case StagedImages staged:
                 {
                     var lines = Enter(staged);
-                    done.ReplyTo.Tell(staged.Action == "import"
-                        ? new ImageImported(staged.Images[0].Image.Id.ToString())
-                        : new ImagesLoaded(lines));
+                    done.ReplyTo.Tell(staged.Action switch
+                    {
+                        "import" => new ImageImported(staged.Images[0].Image.Id.ToString()),
+                        "commit" => new ImageCommitted(staged.Images[0].Image.Id.ToString()),
+                        _ => (IImageReply)new ImagesLoaded(lines),
+                    });
                     break;
                 }
                 case SavedImages saved:
@@ -160,29 +188,42 @@ public sealed class ImagesActor : ReceiveActor
                 events.Add(("tag", image.Image, reference.Familiar));
                 lines.Add($"Loaded image: {reference.Familiar}");
             }
-            events.Add((staged.Action, image.Image, image.Image.Id.ToString()));
+            if (staged.Action != "commit") events.Add((staged.Action, image.Image, image.Image.Id.ToString()));   // commit is a container event
         }
         Save(next);
         foreach (var (action, image, name) in events) Publish(action, _index.Get(image.Id) ?? image, name);
         return lines;
     }
 
+    /// <summary>
+    /// What docker save writes for each name: a tagged reference records that tag, a bare repository name every tag
+    /// of that repository, an image ID no tag at all. Several names of one image are merged.
+    /// </summary>
     private List<SaveItem> SaveItems(IReadOnlyList<string> names)
     {
         var items = new List<SaveItem>();
-        foreach (var name in names)
+        void Add(ImageRecord image, IEnumerable<ImageReference> tags)
         {
-            var image = _index.Resolve(name);
-            List<ImageReference> tags;
-            if (image.Id.ToString() == name || ImageReference.IsFullHexId(name) || !ImageReference.TryParse(name, out var reference))
-                tags = [];
-            else if (reference!.Tag is null && reference.Digest is null)
-                tags = [.. _index.ReferencesOf(image.Id).Where(r => r.IsTagged && r.Name == reference.Name)];
-            else if (reference.IsTagged) tags = [reference];
-            else tags = [];
             var existing = items.FindIndex(i => i.Image.Id == image.Id);
             if (existing >= 0) items[existing] = items[existing] with { Tags = [.. items[existing].Tags.Concat(tags).Distinct()] };
-            else items.Add(new SaveItem(image, tags));
+            else items.Add(new SaveItem(image, [.. tags]));
+        }
+        foreach (var name in names)
+        {
+            var isId = Content.Digest.TryParse(name, out _) || ImageReference.IsFullHexId(name);
+            if (!isId && ImageReference.TryParse(name, out var reference) && reference is { IsTagged: false, IsCanonical: false })
+            {
+                // A bare repository name saves every tag of that repository (which may be several images).
+                var repoTags = _index.References.Keys.Select(ImageReference.Parse).Where(r => r.IsTagged && r.Name == reference.Name).ToList();
+                if (repoTags.Count > 0)
+                {
+                    foreach (var group in repoTags.GroupBy(r => _index.References[r.ToString()]))
+                        Add(_index.Get(group.Key)!, group);
+                    continue;
+                }
+            }
+            var image = _index.Resolve(name);
+            Add(image, !isId && ImageReference.TryParse(name, out var tagged) && tagged!.IsTagged ? [tagged.WithDefaultTag()] : []);
         }
         return items;
     }
@@ -242,7 +283,7 @@ public sealed class ImagesActor : ReceiveActor
             foreach (var dir in trash) Directory.Delete(dir, recursive: true);
             return new TrashDeleted();
         };
-        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(deleteTrash, ActorRefs.Nobody, false)), $"gc-{++_jobCounter}");
+        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(deleteTrash, ActorRefs.Nobody, false, null)), $"gc-{++_jobCounter}");
     }
 
     private void Publish(string action, ImageRecord image, string name)
@@ -253,10 +294,10 @@ public sealed class ImagesActor : ReceiveActor
         _events.Publish(action, image.Id.ToString(), attributes);
     }
 
-    private void StartJob(string kind, IActorRef replyTo, Func<object> work)
+    private void StartJob(string kind, IActorRef replyTo, Func<object> work, IngestLog? log = null)
     {
         _activeJobs++;
-        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(work, replyTo, true)), $"{kind}-{++_jobCounter}");
+        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(work, replyTo, true, log)), $"{kind}-{++_jobCounter}");
     }
 
     private void Reply(Func<IImageReply> handler)
@@ -277,15 +318,16 @@ public sealed class ImagesActor : ReceiveActor
     private sealed record TrashDeleted;
 
     internal sealed record JobSucceeded(object Result, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
-    internal sealed record JobFailed(Exception Error, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
+    internal sealed record JobFailed(Exception Error, IActorRef ReplyTo, IngestLog? Log = null) : INoSerializationVerificationNeeded;
 
     /// <summary>Runs one blocking job off the actor's thread and reports back to the images actor, then stops.</summary>
     private sealed class ImageJobActor : ReceiveActor
     {
-        public ImageJobActor(Func<object> work, IActorRef replyTo, bool report)
+        public ImageJobActor(Func<object> work, IActorRef replyTo, bool report, IngestLog? log = null)
         {
             var parent = Context.Parent;
-            Task.Run(work).PipeTo(Self, success: r => new JobSucceeded(r, replyTo), failure: e => new JobFailed(e is AggregateException { InnerException: { } inner } ? inner : e, replyTo));
+            Task.Run(work).PipeTo(Self, success: r => new JobSucceeded(r, replyTo),
+                failure: e => new JobFailed(e is AggregateException { InnerException: { } inner } ? inner : e, replyTo, log));
             Receive<JobSucceeded>(m => { if (report) parent.Tell(m); Context.Stop(Self); });
             Receive<JobFailed>(m => { if (report) parent.Tell(m); Context.Stop(Self); });
         }

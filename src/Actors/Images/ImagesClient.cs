@@ -56,6 +56,10 @@ public sealed class ImagesClient(IActorRef images, TimeSpan? timeout = null)
         CancellationToken ct = default) =>
         Ask<ImagesSaved>(new SaveImages(names, destination, format), Timeout.InfiniteTimeSpan, ct);
 
+    /// <summary>POST /commit (the container side supplies its upper dir and config); returns the new image ID.</summary>
+    public async Task<string> Commit(CommitContainer command, CancellationToken ct = default) =>
+        (await Ask<ImageCommitted>(command, Timeout.InfiniteTimeSpan, ct)).Id;
+
     /// <summary>For container create: ID, config and rootfs lower dirs.</summary>
     public Task<ImageResolved> Resolve(string name, CancellationToken ct = default) => Ask<ImageResolved>(new ResolveImage(name), _timeout, ct);
 

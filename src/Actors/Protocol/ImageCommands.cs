@@ -64,6 +64,13 @@ public sealed record LoadImages(Stream Source, IProgress<ImageProgress>? Progres
 public sealed record SaveImages(IReadOnlyList<string> Names, Stream Destination, ImageArchiveFormat Format = ImageArchiveFormat.DockerArchive)
     : IImageCommand, INoSerializationVerificationNeeded;
 
+/// <summary>
+/// POST /commit?container=&amp;repo=&amp;tag=&amp;comment=&amp;author=&amp;changes= → <see cref="ImageCommitted"/> (HTTP 201 {"Id"}).
+/// Sent by the container's side with its image, overlay upper dir and config; pausing the container is the caller's job.
+/// </summary>
+public sealed record CommitContainer(string ContainerId, string Image, string UpperDir, ContainerConfig Config, string? Repo, string? Tag,
+    string? Comment, string? Author, IReadOnlyList<string> Changes) : IImageCommand, IBerthMessage;
+
 /// <summary>Replies of the "images" actor.</summary>
 public interface IImageReply : IBerthMessage;
 
@@ -78,6 +85,8 @@ public sealed record ImageDiskUsageReport(ImageDiskUsage Usage) : IImageReply;
 /// <param name="LowerDirs">Snapshot dirs for overlay's lowerdir, top layer first.</param>
 /// <param name="ChainIds">ChainIDs of the layers, base first: the container reports them back through <see cref="ContainerImageUse"/>.</param>
 public sealed record ImageResolved(string Id, ContainerConfig? Config, IReadOnlyList<string> LowerDirs, IReadOnlyList<string> ChainIds) : IImageReply;
+
+public sealed record ImageCommitted(string Id) : IImageReply;
 
 /// <summary>Import finished; the HTTP layer streams {"status":"&lt;Id&gt;"}.</summary>
 public sealed record ImageImported(string Id) : IImageReply;

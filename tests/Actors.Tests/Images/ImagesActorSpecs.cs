@@ -161,6 +161,102 @@ public sealed class ImagesActorSpecs : TestKit
         Assert.Equal(["127.0.0.1:5000/bb:1"], image.RepoTags);
     }
 
+    [Fact]
+    public void A_load_that_fails_half_way_leaves_the_store_as_it_was()
+    {
+        var (actor, store) = Start();
+        var good = new LayerBuilder().File("a", "first layer").Build();
+        var bad = new LayerBuilder().File("b", "second layer").Build();
+        var config = Berth.Actors.Images.Model.OciJson.Serialize(new Berth.Actors.Images.Model.ImageConfigFile
+        {
+            Architecture = "amd64", Os = "linux", Created = "2026-11-26T00:00:00Z",
+            RootFs = new Berth.Actors.Images.Model.RootFs { DiffIds = [Digest(good), Digest("not the second layer"u8.ToArray())] },
+        });
+        var archive = new MemoryStream();
+        var tar = new TarWriter(archive);
+        void Add(string name, byte[] data) => tar.Write(new TarEntry { Name = name, Size = data.Length }, new MemoryStream(data));
+        Add("config.json", config);
+        Add("l1/layer.tar", good);
+        Add("l2/layer.tar", bad);
+        Add("manifest.json", """[{"Config":"config.json","RepoTags":["broken:1"],"Layers":["l1/layer.tar","l2/layer.tar"]}]"""u8.ToArray());
+        tar.Finish();
+
+        var reply = actor.Ask<IImageReply>(new LoadImages(new MemoryStream(archive.ToArray())), Long).GetAwaiter().GetResult();
+        Assert.Contains("digest mismatch", Assert.IsType<ImageError>(reply).Message);
+        AwaitAssert(() =>
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(store.Snapshots.Root));
+            Assert.Empty(store.Content.List());
+        }, Long);
+        Assert.Empty(Ask<ImageList>(actor, new ListImages(true, FilterSet.None)).Images);
+    }
+
+    private static Berth.Actors.Images.Content.Digest Digest(byte[] data) => Berth.Actors.Images.Content.Digest.Of(data);
+
+    [Fact]
+    public void Save_records_the_tag_named_every_tag_of_a_bare_repository_and_none_for_an_id()
+    {
+        var (actor, _) = Start();
+        var id = ImportBusybox(actor, "bb:1");
+        Ask<ImageTagged>(actor, new TagImage("bb:1", "bb", "2"));
+        string ManifestOf(string name)
+        {
+            var archive = new MemoryStream();
+            Ask<ImagesSaved>(actor, new SaveImages([name], archive));
+            var reader = new TarReader(new MemoryStream(archive.ToArray()));
+            while (reader.Next() is { } e)
+                if (e.Name == "manifest.json") return new StreamReader(reader.Data).ReadToEnd();
+            throw new Xunit.Sdk.XunitException("no manifest.json");
+        }
+        Assert.Contains("\"RepoTags\":[\"bb:1\"]", ManifestOf("bb:1"));
+        Assert.Contains("\"RepoTags\":[\"bb:1\",\"bb:2\"]", ManifestOf("bb"));
+        Assert.Contains("\"RepoTags\":null", ManifestOf(id));          // as dockerd writes it for an ID
+        Assert.Contains("\"RepoTags\":null", ManifestOf(id[7..19]));
+        Assert.Contains(("save", id, "bb:1"), _events.Names());
+    }
+
+    [Fact]
+    public void Commit_turns_a_containers_upper_dir_into_a_child_image()
+    {
+        var (actor, store) = Start();
+        var baseId = ImportBusybox(actor, "busybox");
+        var resolved = Ask<ImageResolved>(actor, new ResolveImage("busybox"));
+        var layout = ContainerRootfs.Layout(_scratch.Dir("containers/c1"), resolved.LowerDirs);
+        ContainerRootfs.Mount(layout);
+        try
+        {
+            File.WriteAllText(Path.Combine(layout.MergedDir, "tmp/made-in-container"), "hi");
+            File.Delete(Path.Combine(layout.MergedDir, "bin/sh"));
+        }
+        finally { ContainerRootfs.Unmount(layout); }
+
+        var config = new ContainerConfig { Cmd = ["-c", "sleep 3600"], Image = "busybox" };
+        var id = Ask<ImageCommitted>(actor, new CommitContainer("0123456789abcdef", "busybox", layout.UpperDir, config,
+            "docker.io/library/committed", "1", "msg", "me", ["ENV X=1"])).Id;
+
+        var inspect = Ask<ImageInspected>(actor, new InspectImage("committed:1")).Image;
+        Assert.Equal((id, baseId, "msg", "me", "0123456789abcdef"), (inspect.Id, inspect.Parent, inspect.Comment, inspect.Author, inspect.Container));
+        Assert.Equal(["X=1"], inspect.Config!.Env);
+        Assert.Equal(2, inspect.RootFS.Layers.Count);
+        var history = Ask<ImageHistory>(actor, new GetImageHistory("committed:1")).Items;
+        Assert.Equal(["-c sleep 3600", ""], history.Select(h => h.CreatedBy));
+        Assert.Equal([id, baseId], history.Select(h => h.Id));
+
+        var child = Ask<ImageResolved>(actor, new ResolveImage(id));
+        var view = ContainerRootfs.Layout(_scratch.Dir("containers/c2"), child.LowerDirs);
+        ContainerRootfs.Mount(view);
+        try
+        {
+            Assert.Equal("hi", File.ReadAllText(Path.Combine(view.MergedDir, "tmp/made-in-container")));
+            Assert.False(File.Exists(Path.Combine(view.MergedDir, "bin/sh")));
+            Assert.True(File.Exists(Path.Combine(view.MergedDir, "bin/busybox")));
+        }
+        finally { ContainerRootfs.Unmount(view); }
+
+        var conflict = actor.Ask<IImageReply>(new RemoveImage(baseId, true, false), Long).GetAwaiter().GetResult();
+        Assert.Contains("image has dependent child images", Assert.IsType<ImageError>(conflict).Message);
+    }
+
     private sealed class RecordingSink : IImageEventSink
     {
         private readonly List<(string Action, string Id, IReadOnlyDictionary<string, string> Attributes)> _events = [];

@@ -21,7 +21,7 @@ public sealed record DockerArchiveManifestEntry
 /// (oci-layout + index.json) and stages its images. Blob digests and diffIDs are verified; layers go through
 /// <see cref="LayerIngest"/> so shared ones are unpacked once.
 /// </summary>
-public sealed class ArchiveLoader(ImageStore store)
+public sealed class ArchiveLoader(ImageStore store, IngestLog? log = null)
 {
     public IReadOnlyList<StagedImage> Load(Stream source, IProgress<ImageProgress>? progress)
     {
@@ -47,11 +47,11 @@ public sealed class ArchiveLoader(ImageStore store)
             for (var i = 0; i < entry.Layers.Count; i++)
             {
                 using var layer = archive.Open(entry.Layers[i]);
-                var (record, _) = store.Layers.Ingest(layer, diffIds.Take(i).ToList(), null, diffIds[i], null, layer.Length, progress);
+                var (record, _) = store.Layers.Ingest(layer, diffIds.Take(i).ToList(), null, diffIds[i], null, layer.Length, progress, log);
                 layers.Add(record);
             }
             var tags = (entry.RepoTags ?? []).Select(t => ImageReference.Parse(t).WithDefaultTag().ToString()).ToList();
-            staged.Add(store.Stage(configBytes, layers, tags));
+            staged.Add(store.Stage(configBytes, layers, tags, log: log));
         }
         return staged;
     }
@@ -84,10 +84,10 @@ public sealed class ArchiveLoader(ImageStore store)
             for (var i = 0; i < blobLayers.Count; i++)
             {
                 using var blob = archive.Open(BlobPath(blobLayers[i].Digest));
-                var (record, _) = store.Layers.Ingest(blob, diffIds.Take(i).ToList(), blobLayers[i].Digest, diffIds[i], blobLayers[i].MediaType, blobLayers[i].Size, progress);
+                var (record, _) = store.Layers.Ingest(blob, diffIds.Take(i).ToList(), blobLayers[i].Digest, diffIds[i], blobLayers[i].MediaType, blobLayers[i].Size, progress, log);
                 layers.Add(record);
             }
-            staged.Add(store.Stage(configBytes, layers, TagsOf(top), manifestBytes, manifest.Config.Digest));
+            staged.Add(store.Stage(configBytes, layers, TagsOf(top), manifestBytes, manifest.Config.Digest, log: log));
         }
         return staged;
     }

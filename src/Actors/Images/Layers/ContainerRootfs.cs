@@ -25,6 +25,10 @@ public static class ContainerRootfs
     /// <summary>GET /containers/{id}/changes.</summary>
     public static IReadOnlyList<FilesystemChange> Changes(RootfsLayout layout) => Overlay.Changes(layout.UpperDir, layout.LowerDirs);
 
+    /// <summary>GET /containers/{id}/changes in the response shape ({"Path","Kind"}).</summary>
+    public static IReadOnlyList<Protocol.ContainerChange> ChangesForApi(RootfsLayout layout) =>
+        [.. Changes(layout).Select(c => new Protocol.ContainerChange(c.Path, (int)c.Kind))];
+
     /// <summary>GET /containers/{id}/export: the merged view as a tar (mounts it for the duration if needed).</summary>
     public static void Export(RootfsLayout layout, Stream output)
     {

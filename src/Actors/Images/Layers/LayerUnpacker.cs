@@ -83,10 +83,10 @@ public static class LayerUnpacker
                 {
                     var target = LayerPath.Components(entry.LinkName, "hardlink target");
                     if (target.Length == 0) throw new InvalidDataException($"layer entry \"{entry.Name}\" is a hardlink to the layer root");
-                    using var targetDir2 = SafeDir.Walk(root, target[..^1], create: false, entry.LinkName);
-                    if (Lookup(targetDir2, target[^1]) is null)
+                    using var targetParent = SafeDir.Walk(root, target[..^1], create: false, entry.LinkName);
+                    if (Lookup(targetParent, target[^1]) is null)
                         throw new InvalidDataException($"layer entry \"{entry.Name}\" is a hardlink to \"{entry.LinkName}\", which this layer does not contain");
-                    Native.LinkAt(targetDir2.Fd, target[^1], parent.Fd, baseName);
+                    Native.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
                     break;
                 }
                 case TarEntryType.CharDevice:
@@ -102,7 +102,8 @@ public static class LayerUnpacker
 
             // Order matters: chown clears setuid/setgid, so the mode comes after it.
             Native.LchownAt(parent.Fd, baseName, (uint)entry.Uid, (uint)entry.Gid);
-            foreach (var (name, value) in entry.Xattrs) Native.Lsetxattr(parent.ProcPath(baseName), name, value);
+            foreach (var (name, value) in entry.Xattrs)
+                if (!IsOverlayPrivate(name)) Native.Lsetxattr(parent.ProcPath(baseName), name, value);
             if (entry.Type != TarEntryType.Symlink) Native.ChmodAt(parent.Fd, baseName, entry.Mode & 0xFFF);
             if (entry.Type is not (TarEntryType.Directory or TarEntryType.Hardlink))
                 Native.LutimesAt(parent.Fd, baseName, entry.ModTime, entry.ModTime);
@@ -121,9 +122,17 @@ public static class LayerUnpacker
     private static void ApplyRootAttributes(string dir, TarEntry entry)
     {
         Native.LchownAt(Native.AT_FDCWD, dir, (uint)entry.Uid, (uint)entry.Gid);
-        foreach (var (name, value) in entry.Xattrs) Native.Lsetxattr(dir, name, value);
+        foreach (var (name, value) in entry.Xattrs)
+            if (!IsOverlayPrivate(name)) Native.Lsetxattr(dir, name, value);
         Native.ChmodAt(Native.AT_FDCWD, dir, entry.Mode & 0xFFF);
     }
+
+    /// <summary>
+    /// overlayfs's own xattrs (opaque, redirect, origin, metacopy…) are never taken from a layer: a crafted redirect
+    /// could point lookups elsewhere. The only one we set is opaque, from the OCI marker.
+    /// </summary>
+    private static bool IsOverlayPrivate(string xattr) =>
+        xattr.StartsWith("trusted.overlay.", StringComparison.Ordinal) || xattr.StartsWith("user.overlay.", StringComparison.Ordinal);
 
     private static bool Exists(SafeDir dir, string name) => Lookup(dir, name) is not null;
 

@@ -22,7 +22,7 @@ internal static partial class Native
     public const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EMPTY_PATH = 0x1000;
     public const uint S_IFMT = 0xF000, S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFDIR = 0x4000, S_IFBLK = 0x6000,
         S_IFREG = 0x8000, S_IFLNK = 0xA000, S_IFSOCK = 0xC000;
-    public const int ENOENT = 2, EEXIST = 17, ENOTDIR = 20, ELOOP = 40, ENODATA = 61, ERANGE = 34, EINVAL = 22, ENOTEMPTY = 39;
+    public const int ENOENT = 2, EBUSY = 16, EEXIST = 17, ENOTDIR = 20, ELOOP = 40, ENODATA = 61, ERANGE = 34, EINVAL = 22, ENOTEMPTY = 39;
     public const int MNT_DETACH = 2;
     private const int STATX_BASIC_STATS = 0x7ff;
 
@@ -227,6 +227,6 @@ internal static partial class Native
         1 => "EPERM", 2 => "ENOENT", 5 => "EIO", 9 => "EBADF", 12 => "ENOMEM", 13 => "EACCES", 16 => "EBUSY", 17 => "EEXIST",
         18 => "EXDEV", 19 => "ENODEV", 20 => "ENOTDIR", 21 => "EISDIR", 22 => "EINVAL", 28 => "ENOSPC", 30 => "EROFS",
         34 => "ERANGE", 36 => "ENAMETOOLONG", 38 => "ENOSYS", 39 => "ENOTEMPTY", 40 => "ELOOP", 61 => "ENODATA",
-        95 => "EOPNOTSUPP", 18 + 100 => "EXDEV", _ => $"errno {errno}",
+        95 => "EOPNOTSUPP", _ => $"errno {errno}",
     };
 }

@@ -41,7 +41,7 @@ public static class Overlay
     {
         try { Native.Umount(mergedDir); }
         catch (NativeException e) when (e.Errno == Native.EINVAL) { }            // not a mount point
-        catch (NativeException e) when (e.Errno == 16) { Native.Umount(mergedDir, Native.MNT_DETACH); }   // EBUSY
+        catch (NativeException e) when (e.Errno == Native.EBUSY) { Native.Umount(mergedDir, Native.MNT_DETACH); }
     }
 
     /// <summary>

@@ -73,9 +73,17 @@ public sealed class SnapshotStore
             var chainId = chainIdOnceRead();
             if (Exists(chainId)) return chainId;
             File.WriteAllText(Path.Combine(temp, "size"), result.Size.ToString());
-            if (Retire(chainId) is { } stale) Directory.Delete(stale, recursive: true);   // an incomplete dir without "size"
-            Directory.Move(temp, DirOf(chainId));
-            temp = null;
+            // A dir without "size" is a leftover of an interrupted unpack; a complete one is never touched.
+            if (Directory.Exists(DirOf(chainId)) && !Exists(chainId) && Retire(chainId) is { } stale) Directory.Delete(stale, recursive: true);
+            try
+            {
+                Directory.Move(temp, DirOf(chainId));
+                temp = null;
+            }
+            catch (IOException) when (Exists(chainId))
+            {
+                return chainId;   // a concurrent unpack of the same layer got there first; ours is discarded
+            }
             Native.FsyncDirectory(Root);
             return chainId;
         }

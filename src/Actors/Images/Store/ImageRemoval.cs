@@ -17,7 +17,7 @@ public sealed record RemovalResult(ImageIndex Index, IReadOnlyList<ImageDeleteRe
 /// </summary>
 public sealed class ImageRemoval(IReadOnlyList<ContainerImageUse> containers)
 {
-    private ImageIndex _index = ImageIndex.Empty;
+    private ImageIndex _index = ImageIndex.Empty;   // the index as this decision has changed it so far
     private readonly List<ImageDeleteResponseItem> _items = [];
     private readonly List<ImageEventRecord> _events = [];
     private readonly List<ImageRecord> _removed = [];

@@ -49,13 +49,14 @@ public sealed class ImageStore
     /// after checking that the config's diffIDs are exactly the layers'.
     /// </summary>
     public StagedImage Stage(byte[] configBytes, IReadOnlyList<LayerRecord> layers, IReadOnlyList<string> tags,
-        byte[]? manifestBytes = null, Digest? expectedConfig = null, Digest? parent = null)
+        byte[]? manifestBytes = null, Digest? expectedConfig = null, Digest? parent = null, IngestLog? log = null)
     {
         var config = ImageConfigFile.Parse(configBytes);
         var diffIds = config.RootFs.DiffIds;
         if (!diffIds.SequenceEqual(layers.Select(l => l.DiffId)))
             throw new InvalidDataException($"image config lists diffIDs [{string.Join(", ", diffIds)}] but the layers are [{string.Join(", ", layers.Select(l => l.DiffId))}]");
         var id = Content.Write(configBytes, expectedConfig);
+        log?.Blob(id);
         manifestBytes ??= OciJson.Serialize(new Manifest
         {
             MediaType = MediaTypes.OciManifest,
@@ -63,6 +64,7 @@ public sealed class ImageStore
             Layers = [.. layers.Select(l => new Descriptor { MediaType = l.MediaType, Digest = l.Blob, Size = l.BlobSize })],
         });
         var manifest = Content.Write(manifestBytes);
+        log?.Blob(manifest);
         Digest? parentId = parent ?? (Digest.TryParse(config.Parent, out var p) ? p : null);
         var record = new ImageRecord
         {
@@ -90,12 +92,60 @@ public sealed class ImageStore
         return [.. garbage.ChainIds.Select(Snapshots.Retire).OfType<string>()];
     }
 
+    /// <summary>sha256 of an empty tar (two zero blocks): a commit without changes adds no layer, only history.</summary>
+    public static readonly Digest EmptyLayerDiffId = Digest.Sha256("5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+
+    /// <summary>
+    /// `docker commit`: the container's overlay upper dir becomes a new layer on top of its image. The config is the
+    /// container's config with <paramref name="changes"/> applied; history gets the container's command as created_by.
+    /// </summary>
+    public StagedImage Commit(ImageRecord parent, IReadOnlyList<LayerRecord> parentLayers, string upperDir, ContainerConfig containerConfig,
+        string containerId, string? comment, string? author, IReadOnlyList<string> changes, IReadOnlyList<string> tags, DateTimeOffset now,
+        IngestLog? log = null)
+    {
+        var parentConfig = ReadConfig(parent.Id);
+        var diff = Path.Combine(TempRoot, "commit-" + Guid.NewGuid().ToString("N") + ".tar");
+        try
+        {
+            using (var file = new FileStream(diff, FileMode.CreateNew, FileAccess.Write)) DirectoryArchiver.Write(upperDir, file, overlayUpper: true);
+            LayerRecord layer;
+            using (var file = File.OpenRead(diff)) (layer, _) = Layers.Ingest(file, parent.DiffIds, null, null, MediaTypes.OciLayer, file.Length, null, log);
+            var empty = layer.DiffId == EmptyLayerDiffId;
+            var created = Time.Format(now);
+            var config = parentConfig with
+            {
+                Created = created,
+                Container = containerId,
+                ContainerConfig = containerConfig,
+                Config = ConfigChanges.Apply(containerConfig, changes),
+                Comment = string.IsNullOrEmpty(comment) ? null : comment,
+                Author = string.IsNullOrEmpty(author) ? null : author,
+                DockerVersion = null,
+                Parent = parent.Id.ToString(),
+                History = [.. parentConfig.History ?? [], new HistoryEntry
+                {
+                    Created = created,
+                    Author = string.IsNullOrEmpty(author) ? null : author,
+                    CreatedBy = string.Join(' ', containerConfig.Cmd ?? []),
+                    Comment = string.IsNullOrEmpty(comment) ? null : comment,
+                    EmptyLayer = empty,
+                }],
+                RootFs = new RootFs { DiffIds = empty ? parent.DiffIds : [.. parent.DiffIds, layer.DiffId] },
+            };
+            return Stage(OciJson.Serialize(config), empty ? parentLayers : [.. parentLayers, layer], tags, parent: parent.Id, log: log);
+        }
+        finally
+        {
+            File.Delete(diff);
+        }
+    }
+
     /// <summary>`docker import`: one rootfs tarball (plain, gzip or zstd) becomes a single-layer image with the given changes.</summary>
     public StagedImage Import(Stream source, IReadOnlyList<string> tags, string? message, IReadOnlyList<string> changes,
-        DateTimeOffset now, IProgress<ImageProgress>? progress = null)
+        DateTimeOffset now, IProgress<ImageProgress>? progress = null, IngestLog? log = null)
     {
         var containerConfig = ConfigChanges.Apply(new ContainerConfig(), changes);
-        var (layer, _) = Layers.Ingest(source, [], null, null, null, -1, progress);
+        var (layer, _) = Layers.Ingest(source, [], null, null, null, -1, progress, log);
         var created = Time.Format(now);
         var comment = string.IsNullOrEmpty(message) ? "Imported from -" : message;
         var config = new ImageConfigFile
@@ -108,6 +158,6 @@ public sealed class ImageStore
             Os = "linux",
             RootFs = new RootFs { DiffIds = [layer.DiffId] },
         };
-        return Stage(OciJson.Serialize(config), [layer], tags);
+        return Stage(OciJson.Serialize(config), [layer], tags, log: log);
     }
 }

@@ -8,6 +8,24 @@ namespace Berth.Actors.Images.Store;
 public sealed record ImageProgress(string Id, string Status, long Current, long Total);
 
 /// <summary>
+/// What one job newly put on disk (snapshots, blobs), so a job that fails half-way can have exactly that removed
+/// again; the images actor re-checks before deleting, in case another job started relying on it meanwhile.
+/// </summary>
+public sealed class IngestLog
+{
+    private readonly List<Digest> _chains = [];
+    private readonly List<Digest> _blobs = [];
+
+    public void Chain(Digest chainId) { lock (_chains) _chains.Add(chainId); }
+    public void Blob(Digest blob) { lock (_blobs) _blobs.Add(blob); }
+
+    public Garbage ToGarbage()
+    {
+        lock (_chains) lock (_blobs) return new Garbage([.. _chains.AsEnumerable().Reverse()], [.. _blobs]);
+    }
+}
+
+/// <summary>
 /// Brings one layer blob into the store in a single pass: the raw bytes go to the content store, the decompressed tar
 /// is hashed (diffID) and unpacked into its snapshot. Nothing is published unless every digest checks out.
 /// </summary>
@@ -19,7 +37,7 @@ public sealed class LayerIngest(ContentStore content, SnapshotStore snapshots)
     /// <param name="expectedDiffId">DiffID the tar must have (from a config), if known.</param>
     /// <param name="mediaType">Media type from a manifest; derived from the compression when null.</param>
     public (LayerRecord Layer, Digest ChainId) Ingest(Stream raw, IReadOnlyList<Digest> parentDiffIds, Digest? expectedBlob,
-        Digest? expectedDiffId, string? mediaType, long total, IProgress<ImageProgress>? progress)
+        Digest? expectedDiffId, string? mediaType, long total, IProgress<ImageProgress>? progress, IngestLog? log = null)
     {
         var progressId = (expectedDiffId ?? expectedBlob)?.Hex[..12] ?? "";
         using var blob = content.BeginWrite(expectedBlob?.Algorithm ?? "sha256");
@@ -36,7 +54,9 @@ public sealed class LayerIngest(ContentStore content, SnapshotStore snapshots)
             tee.Drain();
             diffId = diff.Digest;
             if (expectedDiffId is { } want && want != diffId) throw new DigestMismatchException(want, diffId.Value);
+            var existed = expectedBlob is { } b && content.Exists(b);
             blobDigest = blob.Commit(expectedBlob);
+            if (!existed) log?.Blob(blobDigest.Value);
         }
 
         if (expectedDiffId is { } known && snapshots.Exists(ChainId.Top([.. parentDiffIds, known])!.Value))
@@ -49,6 +69,7 @@ public sealed class LayerIngest(ContentStore content, SnapshotStore snapshots)
         else
         {
             chain = snapshots.Unpack(diff, () => ChainId.Top([.. parentDiffIds, diffId!.Value])!.Value, Finish);
+            log?.Chain(chain.Value);
         }
         chain ??= ChainId.Top([.. parentDiffIds, diffId!.Value])!.Value;
         var type = mediaType ?? kind switch

@@ -68,6 +68,21 @@ public sealed class ImageArchiveSpecs : IDisposable
     }
 
     [Fact]
+    public void A_zstd_rootfs_imports_and_keeps_its_compressed_blob()
+    {
+        var tar = Rootfs("zstd");
+        var zstd = new MemoryStream();
+        using (var z = new ZstdSharp.CompressionStream(zstd, 3, leaveOpen: true)) z.Write(tar);
+        var store = NewStore("z");
+        var (_, staged) = Import(store, ImageIndex.Empty, zstd.ToArray(), "z:1");
+        Assert.Equal(MediaTypes.OciLayerZstd, staged.Layers[0].MediaType);
+        Assert.Equal(Digest.Of(tar), staged.Layers[0].DiffId);
+        Assert.Equal(Digest.Of(zstd.ToArray()), staged.Layers[0].Blob);
+        Assert.Equal(tar.Length, staged.Layers[0].TarSize);
+        Assert.Equal("zstd", File.ReadAllText(Path.Combine(store.LowerDirs(staged.Image)[0], "etc/version")));
+    }
+
+    [Fact]
     public void An_unknown_change_instruction_is_refused()
     {
         var store = NewStore("a");
@@ -231,5 +246,65 @@ public sealed class ImageArchiveSpecs : IDisposable
     private sealed class SyncProgress(List<ImageProgress> sink) : IProgress<ImageProgress>
     {
         public void Report(ImageProgress value) { lock (sink) sink.Add(value); }
+    }
+}
+
+/// <summary>OCI layouts whose index points at a Docker manifest list: the linux entry for this host's architecture is loaded.</summary>
+public sealed class MultiPlatformLoadSpecs : IDisposable
+{
+    private readonly Scratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public void A_manifest_list_loads_the_linux_entry_for_this_architecture_read_as_docker_schema_2()
+    {
+        var layerTar = new LayerBuilder().File("etc/arch", Platform.Host.Architecture).Build();
+        var layer = LayerBuilder.Gzip(layerTar);
+        var config = OciJson.Serialize(new ImageConfigFile
+        {
+            Architecture = Platform.Host.Architecture, Os = "linux", Created = "2026-11-26T00:00:00Z",
+            RootFs = new RootFs { DiffIds = [Digest.Of(layerTar)] },
+        });
+        var manifest = OciJson.Serialize(new Manifest
+        {
+            MediaType = MediaTypes.DockerManifest,
+            Config = new Descriptor { MediaType = MediaTypes.DockerConfig, Digest = Digest.Of(config), Size = config.Length },
+            Layers = [new Descriptor { MediaType = MediaTypes.DockerLayerGzip, Digest = Digest.Of(layer), Size = layer.Length }],
+        });
+        var missing = Digest.Of("an arm image that is not in the layout"u8);
+        var list = OciJson.Serialize(new ImageIndexDocument
+        {
+            MediaType = MediaTypes.DockerManifestList,
+            Manifests =
+            [
+                new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = missing, Size = 10, Platform = new Platform { Os = "linux", Architecture = "s390x" } },
+                new Descriptor { MediaType = MediaTypes.DockerManifest, Digest = Digest.Of(manifest), Size = manifest.Length, Platform = Platform.Host },
+            ],
+        });
+        var index = OciJson.Serialize(new ImageIndexDocument
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = [new Descriptor
+            {
+                MediaType = MediaTypes.DockerManifestList, Digest = Digest.Of(list), Size = list.Length,
+                Annotations = new Dictionary<string, string> { ["io.containerd.image.name"] = "docker.io/library/multi:1", ["org.opencontainers.image.ref.name"] = "1" },
+            }],
+        });
+        var tar = new MemoryStream();
+        var writer = new TarWriter(tar);
+        void Add(string name, byte[] data) => writer.Write(new TarEntry { Name = name, Size = data.Length }, new MemoryStream(data));
+        Add("oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray());
+        Add("index.json", index);
+        foreach (var blob in new[] { config, layer, manifest, list }) Add($"blobs/sha256/{Digest.Of(blob).Hex}", blob);
+        writer.Finish();
+
+        var store = ImageStore.Open(_scratch.Dir("data"));
+        var loaded = Assert.Single(new ArchiveLoader(store).Load(new MemoryStream(tar.ToArray()), null));
+        Assert.Equal(Digest.Of(config), loaded.Image.Id);
+        Assert.Equal(Digest.Of(manifest), loaded.Image.Manifest);
+        Assert.Equal(["docker.io/library/multi:1"], loaded.Tags);
+        Assert.Equal(MediaTypes.DockerLayerGzip, loaded.Layers[0].MediaType);
+        Assert.Equal(Platform.Host.Architecture, File.ReadAllText(Path.Combine(store.LowerDirs(loaded.Image)[0], "etc/arch")));
     }
 }

@@ -21,6 +21,7 @@ public sealed class ContainerRootfsSpecs : IDisposable
         File.WriteAllText(Path.Combine(layout.MergedDir, "etc/hostname"), "c1");
         File.Delete(Path.Combine(layout.MergedDir, "etc/gone"));
         ContainerRootfs.Unmount(layout);
+        Assert.Equal([new("/etc", 0), new("/etc/gone", 2), new("/etc/hostname", 0)], ContainerRootfs.ChangesForApi(layout));
 
         var tar = new MemoryStream();
         ContainerRootfs.Export(layout, tar);

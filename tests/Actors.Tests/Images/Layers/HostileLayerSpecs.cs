@@ -64,4 +64,19 @@ public sealed class HostileLayerSpecs : IDisposable
         Assert.ThrowsAny<Exception>(() => _snapshots.Ensure(Digest.Of(layer), stream));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_snapshots.Root));
     }
+
+    [Fact]
+    public void Overlay_private_xattrs_in_a_layer_are_dropped()
+    {
+        var layer = new LayerBuilder().File("etc/x", "x", xattrs: new Dictionary<string, byte[]>
+        {
+            ["trusted.overlay.redirect"] = "/etc/shadow"u8.ToArray(),
+            ["user.kept"] = "yes"u8.ToArray(),
+        }).Build();
+        var chain = Digest.Of(layer);
+        _snapshots.Ensure(chain, new MemoryStream(layer));
+        var file = Path.Combine(_snapshots.FsOf(chain), "etc/x");
+        Assert.Null(Native.Lgetxattr(file, "trusted.overlay.redirect"));
+        Assert.Equal("yes"u8.ToArray(), Native.Lgetxattr(file, "user.kept"));
+    }
 }
