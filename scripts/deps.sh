@@ -15,5 +15,11 @@ berth_ensure_packages() {
   fi
   echo "berth: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Packages such as docker.io and postgresql start system services on install; berth starts its own private
+  # instances, so forbid service starts for the install (a system dockerd would add bridges and firewall rules).
+  local policy=/usr/sbin/policy-rc.d placed=0 rc=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && placed=1; fi
+  apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 || rc=$?
+  [ "$placed" = 1 ] && rm -f "$policy"
+  return $rc
 }
