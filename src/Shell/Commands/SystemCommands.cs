@@ -136,6 +136,8 @@ public static class SystemCommands
             }
             Console.Error.WriteLine(" up");
         }
+        if (await FirstImage.Ensure(client) is { } id)
+            Console.WriteLine($"Imported {FirstImage.Reference} ({id}) from the host's busybox-static");
         Console.WriteLine($"berthd is listening on {host}");
         Console.WriteLine($"Point the docker CLI at it with:  export DOCKER_HOST={host}");
         return 0;

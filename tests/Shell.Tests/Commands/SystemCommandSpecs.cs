@@ -73,10 +73,14 @@ public sealed class SystemCommandSpecs : IAsyncLifetime
             Assert.Contains($"berthd is listening on {host}", first.Stdout);
             Assert.Contains($"export DOCKER_HOST={host}", first.Stdout);
             Assert.Equal(0, (await Run.Docker(host, "info")).ExitCode);
+            Assert.Contains("Imported busybox:latest", first.Stdout);
+            var cmd = await Run.Docker(host, "image", "inspect", "busybox:latest", "--format", "{{json .Config.Cmd}}");
+            Assert.Equal("[\"sh\"]", cmd.Stdout.Trim());
 
             var second = await Run.Program(Repo.Binary("berth"), ["-H", host, "up", "--data-root", dir.Combine("data"), "--exec-root", dir.Combine("exec")]);
             Assert.True(second.ExitCode == 0, second.ToString());
             Assert.DoesNotContain("Starting berthd", second.Stderr);
+            Assert.DoesNotContain("Imported", second.Stdout);
         }
         finally
         {
