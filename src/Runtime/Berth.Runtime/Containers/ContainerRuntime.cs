@@ -125,17 +125,27 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             var fds = stackalloc Sys.PollFd[2];
             fds[0] = new Sys.PollFd { Fd = fd, Events = Sys.POLLIN };
             fds[1] = new Sys.PollFd { Fd = pidfd, Events = Sys.POLLIN };
+            var released = false;
             while (true)
             {
                 var rc = Sys.poll(fds, 2, -1);
                 if (rc < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR) continue;
                 Errno.Check(rc, "poll", fifo);
-                if ((fds[0].Revents & Sys.POLLIN) != 0)
+                if ((fds[0].Revents & (Sys.POLLIN | Sys.POLLHUP)) != 0)
                 {
+                    // One byte: released; then EOF once execve closed the write end.
                     byte b;
-                    if (Sys.read(fd, &b, 1) == 1) break;
+                    var n = Sys.read(fd, &b, 1);
+                    if (n == 1) { released = true; continue; }
+                    if (n == 0 && released) break;
+                    if (n == 0) throw new RuntimeError($"cannot start container \"{id}\": its process exited before exec (a startContainer hook or the exec failed)");
+                    if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EAGAIN) continue;
                 }
-                if (fds[1].Revents != 0) throw new RuntimeError($"cannot start container \"{id}\": its process exited before start");
+                if (fds[1].Revents != 0)
+                {
+                    if (released) break; // exec'd and already exited
+                    throw new RuntimeError($"cannot start container \"{id}\": its process exited before start");
+                }
             }
         }
         finally
