@@ -6,6 +6,8 @@ using Berth.TestSupport;
 
 namespace Berth.Shell.Tests.Client;
 
+/// <remarks>SIGWINCH goes to the whole process, so tests that raise it never run in parallel.</remarks>
+[Collection(ProcessSignals.Name)]
 public sealed class TtyResizerSpecs
 {
     [Fact]
