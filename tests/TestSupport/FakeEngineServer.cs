@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -34,8 +37,17 @@ public sealed class FakeEngineServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeRequest> _requests = new();
     private readonly Task _acceptLoop;
 
-    public string SocketPath { get; }
-    public string Address => "unix://" + SocketPath;
+    private readonly X509Certificate2? _serverCertificate;
+    private readonly X509Certificate2? _clientCa;
+
+    /// <summary>The unix socket path (null for a tcp server).</summary>
+    public string? SocketPath { get; }
+
+    /// <summary>unix:///… or tcp://127.0.0.1:port.</summary>
+    public string Address { get; }
+
+    /// <summary>Subjects of client certificates presented over TLS.</summary>
+    public ConcurrentQueue<string> ClientCertificates { get; } = new();
 
     /// <summary>The Api-Version header of /_ping; null sends none.</summary>
     public string? ApiVersion { get; set; } = "1.41";
@@ -50,10 +62,49 @@ public sealed class FakeEngineServer : IAsyncDisposable
         _dir = Path.Combine(Path.GetTempPath(), "berth-fake-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(_dir);
         SocketPath = Path.Combine(_dir, "engine.sock");
+        Address = "unix://" + SocketPath;
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
         _listener.Listen(16);
         _acceptLoop = Task.Run(AcceptLoop);
+    }
+
+    /// <summary>A TLS server on 127.0.0.1 (random port); with <paramref name="clientCa"/> it demands a client certificate signed by it.</summary>
+    public FakeEngineServer(X509Certificate2 serverCertificate, X509Certificate2? clientCa)
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "berth-fake-" + Guid.NewGuid().ToString("N")[..10]);
+        _serverCertificate = serverCertificate;
+        _clientCa = clientCa;
+        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _listener.Listen(16);
+        Address = $"tcp://127.0.0.1:{((IPEndPoint)_listener.LocalEndPoint!).Port}";
+        _acceptLoop = Task.Run(AcceptLoop);
+    }
+
+    private async Task<Stream> SecureAsync(Socket client)
+    {
+        Stream stream = new NetworkStream(client, ownsSocket: true);
+        if (_serverCertificate == null) return stream;
+        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        {
+            ServerCertificate = _serverCertificate,
+            ClientCertificateRequired = _clientCa != null,
+            RemoteCertificateValidationCallback = (_, cert, _, _) =>
+            {
+                if (_clientCa == null) return true;
+                if (cert == null) return false;
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(_clientCa);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                var ok = chain.Build(new X509Certificate2(cert));
+                if (ok) ClientCertificates.Enqueue(cert.Subject);
+                return ok;
+            },
+        }, _stop.Token);
+        return ssl;
     }
 
     /// <summary>Serves <paramref name="path"/> (exact, after stripping /v1.NN) for <paramref name="method"/>.</summary>
@@ -83,7 +134,9 @@ public sealed class FakeEngineServer : IAsyncDisposable
 
     private async Task Serve(Socket client)
     {
-        var stream = new NetworkStream(client, ownsSocket: true);
+        Stream stream;
+        try { stream = await SecureAsync(client); }
+        catch (Exception) { client.Dispose(); return; }
         var reader = new BufferedReader(stream);
         try
         {
@@ -164,7 +217,7 @@ public sealed class FakeEngineServer : IAsyncDisposable
         _stop.Cancel();
         _listener.Dispose();
         try { await _acceptLoop; } catch { }
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        try { if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true); } catch (IOException) { }
     }
 
     /// <summary>Reads HTTP heads and bodies from a stream, keeping what it over-read.</summary>

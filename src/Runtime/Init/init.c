@@ -73,6 +73,7 @@ static char *state_json;          /* state handed over by the front end at the h
 static size_t state_json_len;
 static char *exec_path;           /* resolved before the container is reported ready */
 static char **exec_argv, **exec_envp;
+static int exec_fifo_fd = -1;     /* write end of the exec fifo, held open by `start` */
 
 static void send_msg(const char *buf, size_t len)
 {
@@ -667,10 +668,10 @@ static void op_ready(struct rd *r)
     if (fifo < 0) return;
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fifo);
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) SYSFAIL("open", "exec fifo");
-    if (write(fd, "0", 1) != 1) SYSFAIL("write", "exec fifo");
-    close(fd);
+    /* Blocks until `start` opens the read end. The byte is written just before execve, and
+     * close-on-exec closes the fd at exec: `start` sees EOF only once the program runs. */
+    exec_fifo_fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (exec_fifo_fd < 0) SYSFAIL("open", "exec fifo");
     close(fifo);
 }
 
@@ -679,6 +680,7 @@ static void op_exec(void)
     /* Nothing of the runtime may survive exec (CVE-2024-21626): everything above the
      * preserved fds is close-on-exec. */
     if (syscall(SYS_close_range, first_private_fd, ~0U, CLOSE_RANGE_CLOEXEC) < 0) SYSFAIL("close_range", "fds");
+    if (exec_fifo_fd >= 0 && write(exec_fifo_fd, "0", 1) != 1) SYSFAIL("write", "exec fifo");
     execve(exec_path, exec_argv, exec_envp);
     fail("exec(%s): %s", exec_path, strerror(errno));
 }

@@ -60,6 +60,17 @@ public sealed class EngineClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
     }
 
+    /// <summary>
+    /// The client the verbs use: host from -H / BERTH_HOST / DOCKER_HOST / default, TLS flags and environment,
+    /// and a pinned version from BERTH_API_VERSION or DOCKER_API_VERSION when set.
+    /// </summary>
+    public static EngineClient FromEnvironment(string? hostFlag, TlsFlags? tls = null, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var pinned = environment("BERTH_API_VERSION") is { Length: > 0 } b ? b : environment("DOCKER_API_VERSION");
+        return new EngineClient(DaemonHost.Resolve(hostFlag, tls, environment), pinned);
+    }
+
     /// <summary>The negotiated (or pinned) API version; null before the first request.</summary>
     public string? ApiVersion => _version;
 

@@ -9,6 +9,9 @@ namespace Berth.Shell.Formatting;
 /// </summary>
 public sealed class ContainerRow : IDockerJsonContext
 {
+    /// <summary>docker ps's default table; with --size docker appends "\t{{.Size}}".</summary>
+    public const string DefaultTable = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+
     private readonly JsonElement _c;
     private readonly bool _trunc;
     private readonly DateTimeOffset _now;

@@ -45,6 +45,18 @@ public sealed class OutputFormat
         }
     }
 
+    /// <summary>
+    /// docker's NewXxxFormat choice for list commands: no format or "table" → the command's default table
+    /// ("{{.ID}}" with -q); "raw" → the command's raw layout when it has one; anything else is used as given
+    /// ("{{.ID}}" with -q).
+    /// </summary>
+    public static string ForListing(string? format, string defaultTable, bool quiet, string? raw = null)
+    {
+        if (string.IsNullOrEmpty(format) || format == TableKey) return quiet ? "{{.ID}}" : defaultTable;
+        if (format == "raw" && raw != null) return quiet ? "{{.ID}}" : raw;
+        return quiet ? "{{.ID}}" : format;
+    }
+
     /// <summary>True when the template mentions <paramref name="field"/> (docker adds size=1 when a ps format uses .Size).</summary>
     public bool Mentions(string field) => Source.Contains("." + field, StringComparison.Ordinal);
 

@@ -28,7 +28,9 @@ public sealed class LifecycleSpecs : IDisposable
     {
         var id = Create(_berth, "echo started > /out/started; sleep 30");
         Assert.Equal("created", _berth.Status(id));
-        Thread.Sleep(100);
+        // The process is still our init, blocked on the exec fifo: the user program has not been exec'd.
+        var pid = JsonDocument.Parse(_berth.State(id)).RootElement.GetProperty("pid").GetInt32();
+        Assert.Equal("/memfd:berth-runtime-init (deleted)", new FileInfo($"/proc/{pid}/exe").LinkTarget);
         Assert.Null(_bundle.Out("started"));
 
         _berth.Exec("start", id).ShouldSucceed();

@@ -150,3 +150,18 @@ public sealed class EngineClientSpecs : IAsyncLifetime
         Assert.Equal("/v1.41/containers/web/logs?stdout=1&tail=all", _server.Requests.Last().Target);
     }
 }
+
+public sealed class EngineClientFromEnvironmentSpecs
+{
+    [Fact]
+    public async Task The_api_version_can_be_pinned_from_the_environment()
+    {
+        await using var server = new FakeEngineServer();
+        server.Map("GET", "/version", _ => FakeResponse.Json("{}"));
+        var env = new Dictionary<string, string?> { ["DOCKER_HOST"] = server.Address, ["DOCKER_API_VERSION"] = "1.40" };
+        using var client = EngineClient.FromEnvironment(null, environment: k => env.GetValueOrDefault(k));
+        await client.GetJsonAsync("/version");
+        Assert.Equal("/v1.40/version", server.Requests.Last().Target);
+        Assert.Equal(server.Address, client.Host.Address);
+    }
+}

@@ -163,14 +163,14 @@ public sealed class JsonMessageSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public void Build_streams_print_verbatim_and_aux_goes_to_the_callback()
+    public async Task Build_streams_print_verbatim_and_aux_goes_to_the_callback()
     {
         var stream = """{"stream":"Step 1/3 : FROM busybox:local"}""" + "\r\n" + """{"stream":"\n"}""" + "\r\n" +
                      """{"aux":{"ID":"sha256:60dfc8c1"}}""" + "\r\n" + """{"stream":"Successfully built 60dfc8c121a7\n"}""" + "\r\n";
         var output = new StringWriter();
         string? id = null;
-        new JsonMessageRenderer(output, false).RenderAsync(JsonMessage.ReadAllAsync(new MemoryStream(Encoding.UTF8.GetBytes(stream))),
-            m => id = m.Aux!.Value.GetProperty("ID").GetString()).GetAwaiter().GetResult();
+        await new JsonMessageRenderer(output, false).RenderAsync(JsonMessage.ReadAllAsync(new MemoryStream(Encoding.UTF8.GetBytes(stream))),
+            m => id = m.Aux!.Value.GetProperty("ID").GetString());
         Assert.Equal("Step 1/3 : FROM busybox:local\nSuccessfully built 60dfc8c121a7\n", output.ToString());
         Assert.Equal("sha256:60dfc8c1", id);
     }

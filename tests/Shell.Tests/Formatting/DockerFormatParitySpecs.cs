@@ -57,8 +57,7 @@ public sealed class DockerFormatParitySpecs : IAsyncLifetime
     }
 
     [Fact]
-    public Task The_default_ps_table_is_identical() =>
-        AssertSameAsDocker("table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}");
+    public Task The_default_ps_table_is_identical() => AssertSameAsDocker(ContainerRow.DefaultTable);
 
     [Fact]
     public Task A_table_with_escaped_tabs_sizes_and_labels_is_identical() =>

@@ -2,6 +2,8 @@ using Berth.Shell.Terminal;
 
 namespace Berth.Shell.Tests.Terminal;
 
+/// <remarks>SIGWINCH goes to the whole process, so tests that raise it never run in parallel.</remarks>
+[Collection(ProcessSignals.Name)]
 public sealed class TerminalSpecs
 {
     [Fact]

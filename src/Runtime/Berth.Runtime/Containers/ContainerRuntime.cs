@@ -20,6 +20,7 @@ public sealed record ExecOptions(string? ConsoleSocket = null, string? PidFile =
 public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>? debug = null)
 {
     private readonly Action<string> _debug = debug ?? (_ => { });
+    private static void Trace(string phase) => RuntimeTrace.Mark(phase);
     private CgroupLayout? _layout;
     private CgroupLayout Layout => _layout ??= CgroupLayout.Detect();
 
@@ -40,6 +41,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         if (!spec.Process.Terminal && options.ConsoleSocket != null)
             throw new RuntimeError("--console-socket given but process.terminal is false");
         AddDefaultHome(spec, Path.GetFullPath(spec.Root!.Path!, bundle));
+        Trace("config read and validated");
         var seccomp = spec.Linux?.Seccomp is { } sc ? SeccompCompiler.Compile(sc) : null;
 
         store.Reserve(id);
@@ -57,6 +59,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             store.Save(record);
             cgroup = Layout.Open(record.CgroupPath);
             cgroup.Create(spec.Linux?.Resources);
+            Trace("cgroup created");
             if (waitForStart)
             {
                 var fifo = store.FifoPath(id);
@@ -69,10 +72,12 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             var ctx = new PlanContext(bundle, fds, consoleFd >= 0, waitForStart, Layout, record.CgroupPath, seccomp);
             var plan = PlanBuilder.ForContainer(spec, ctx);
             _debug("plan: " + string.Join(' ', plan.Ops));
+            Trace("plan built");
             var init = new InitProcess
             {
                 OnPid = pid =>
                 {
+                    record.Started = !waitForStart; // run: there is no created phase to wait in
                     record.Pid = pid;
                     record.PidStartTime = ProcStat.Read(pid)?.StartTime ?? 0;
                     store.Save(record);
@@ -87,6 +92,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
                 },
             };
             init.Run(plan.ToArray(), fds, consoleFd >= 0 ? consoleFd : null, fifoFd >= 0 ? fifoFd : null, cgroup);
+            Trace("container ready");
             if (options.PidFile != null) WritePidFile(options.PidFile, record.Pid);
             return record;
         }
@@ -119,17 +125,27 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             var fds = stackalloc Sys.PollFd[2];
             fds[0] = new Sys.PollFd { Fd = fd, Events = Sys.POLLIN };
             fds[1] = new Sys.PollFd { Fd = pidfd, Events = Sys.POLLIN };
+            var released = false;
             while (true)
             {
                 var rc = Sys.poll(fds, 2, -1);
                 if (rc < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR) continue;
                 Errno.Check(rc, "poll", fifo);
-                if ((fds[0].Revents & Sys.POLLIN) != 0)
+                if ((fds[0].Revents & (Sys.POLLIN | Sys.POLLHUP)) != 0)
                 {
+                    // One byte: released; then EOF once execve closed the write end.
                     byte b;
-                    if (Sys.read(fd, &b, 1) == 1) break;
+                    var n = Sys.read(fd, &b, 1);
+                    if (n == 1) { released = true; continue; }
+                    if (n == 0 && released) break;
+                    if (n == 0) throw new RuntimeError($"cannot start container \"{id}\": its process exited before exec (a startContainer hook or the exec failed)");
+                    if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EAGAIN) continue;
                 }
-                if (fds[1].Revents != 0) throw new RuntimeError($"cannot start container \"{id}\": its process exited before start");
+                if (fds[1].Revents != 0)
+                {
+                    if (released) break; // exec'd and already exited
+                    throw new RuntimeError($"cannot start container \"{id}\": its process exited before start");
+                }
             }
         }
         finally
@@ -148,13 +164,13 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
     public int Run(string id, string bundle, CreateOptions options, bool detach)
     {
         var r = CreateCore(id, bundle, options, waitForStart: false);
-        r.Started = true;
-        store.Save(r);
         foreach (var w in HookRunner.RunAllWarn("poststart", r.Spec.Hooks?.Poststart, OciJson.Serialize(StateOf(r, Status.Running))))
             _debug("warning: " + w);
         if (detach) return 0;
         var status = WaitForwardingSignals(r.Pid);
+        Trace("container exited");
         Delete(id, force: true);
+        Trace("deleted");
         return Spawner.ExitCode(status);
     }
 

@@ -40,6 +40,7 @@ public sealed unsafe class InitProcess
             if (fifoPathFd is { } ff) map[fds.ExecFifo] = ff;
             initPid = Spawner.Spawn($"/proc/self/fd/{initFd}",
                 [InitBinary.FileName, fds.Sync.ToString(), fds.Plan.ToString(), fds.Base.ToString()], [], map);
+            RuntimeTrace.Mark("init spawned");
             Sys.close(theirs); theirs = -1;
             Sys.close(planFd); planFd = -1;
             Sys.close(initFd); initFd = -1;
@@ -60,6 +61,7 @@ public sealed unsafe class InitProcess
                 {
                     case 'P':
                         containerPid = BitConverter.ToInt32(buf, 1);
+                        RuntimeTrace.Mark("container cloned");
                         ReapStatus(ref initPid);
                         OnPid?.Invoke(containerPid);
                         break;
