@@ -36,7 +36,7 @@ public static class DockerHeaders
     public static readonly IReadOnlyDictionary<string, string> Networks = new Dictionary<string, string>
     {
         ["ID"] = "NETWORK ID", ["Name"] = "NAME", ["Driver"] = "DRIVER", ["Scope"] = "SCOPE",
-        ["IPv6"] = "IPV6", ["Internal"] = "INTERNAL", ["Labels"] = Labels, ["CreatedAt"] = CreatedAt,
+        ["IPv4"] = "IPV4", ["IPv6"] = "IPV6", ["Internal"] = "INTERNAL", ["Labels"] = Labels, ["CreatedAt"] = CreatedAt,
     };
 
     /// <summary>docker volume ls.</summary>

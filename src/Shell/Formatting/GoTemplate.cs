@@ -165,7 +165,7 @@ public sealed class GoTemplate
             switch (first)
             {
                 case FunctionOperand f:
-                    return Call(f, rest);
+                    return Call(f, rest, cmd.Source);
                 case FieldOperand fo when rest.Count > 0:
                     return WalkPath(dot, fo.Path, rest, fo);
                 case VariableOperand vo when rest.Count > 0 && vo.Path.Length > 0:
@@ -184,7 +184,7 @@ public sealed class GoTemplate
             FieldOperand f => WalkPath(dot, f.Path, [], f),
             VariableOperand v => WalkPath(Variable(v), v.Path, [], v),
             ConstantOperand c => c.Value,
-            FunctionOperand f => Call(f, []),
+            FunctionOperand f => Call(f, [], f.Name),
             ChainOperand c => WalkPath(EvalPipeline(c.Inner, dot, declare: false), c.Path, [], c),
             _ => throw Fail(op.Pos, op.Source, "unsupported operand"),
         };
@@ -206,15 +206,16 @@ public sealed class GoTemplate
             return receiver;
         }
 
-        private object? Call(FunctionOperand f, IReadOnlyList<object?> args)
+        // Go names the whole command in errors: at <slice .ID 0 4>.
+        private object? Call(FunctionOperand f, IReadOnlyList<object?> args, string source)
         {
             var fn = header && HeaderOverrides.TryGetValue(f.Name, out var h) ? h : Functions[f.Name];
             if (args.Count < fn.MinArgs || args.Count > fn.MaxArgs)
             {
                 var want = fn.MinArgs == fn.MaxArgs ? fn.MinArgs.ToString(CultureInfo.InvariantCulture) : $"at least {fn.MinArgs}";
-                throw Fail(f.Pos, f.Name, $"wrong number of args for {f.Name}: want {want} got {args.Count}");
+                throw Fail(f.Pos, source, $"wrong number of args for {f.Name}: want {want} got {args.Count}");
             }
-            return fn.Invoke(args, m => Fail(f.Pos, f.Name, $"error calling {f.Name}: {m}"));
+            return fn.Invoke(args, m => Fail(f.Pos, source, $"error calling {f.Name}: {m}"));
         }
     }
 

@@ -76,6 +76,22 @@ public sealed class DockerFormatParitySpecs : IAsyncLifetime
         AssertSameAsDocker(@"{{if eq .State ""running""}}up{{else if eq .State ""exited""}}down{{else}}other{{end}} {{range $i, $p := split .Labels "",""}}{{$i}}={{$p}};{{end}} {{with .Ports}}P:{{.}}{{else}}no ports{{end}} {{len .Names}} {{- "" trimmed"" -}} !");
 
     [Fact]
+    public Task Builtins_and_comparisons_are_identical() =>
+        AssertSameAsDocker(@"{{.Names | len}} {{printf ""%.3s|%x|%5.1f|%v"" .ID .State 2.25 (eq 1 1)}} {{index (split .Image "":"") 0}} {{.Labels | lower}} {{if lt (len .Names) 4}}short{{else}}long{{end}} {{or .Labels ""none""}} {{and .Ports .Names}} {{print 1 2 ""x"" 3}} {{urlquery .Command}} {{not .Labels}}");
+
+    [Fact]
+    public async Task Ps_checks_its_template_against_an_empty_row_first()
+    {
+        // docker ps runs the template once over an empty container (to see whether .Size is used), so a
+        // template that fails on empty fields fails before any request; verbs must do the same pre-pass.
+        const string format = "{{slice .ID 0 4}}";
+        var docker = await DockerCli.RunAsync(_server, "ps", "--format", format);
+        var empty = JsonDocument.Parse("{}").RootElement;
+        var e = Assert.Throws<TemplateException>(() => GoTemplate.Parse(format).Execute(new ContainerRow(empty, true, _now)));
+        Assert.Equal("failed to execute template: " + e.Message + "\n", docker.Stderr);
+    }
+
+    [Fact]
     public Task Json_of_the_whole_row_is_identical() => AssertSameAsDocker("{{json .}}");
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed class GoTemplateSpecs
         var e = Assert.Throws<TemplateException>(() => Run("{{.Nope}}", new Row("a", 1, [])));
         Assert.Equal("template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type Row", e.Message);
         var j = Assert.Throws<TemplateException>(() => Run("x {{join .Name \",\"}}", Inspect));
-        Assert.StartsWith("template: :1:4: executing \"\" at <join>: error calling join: wrong type for value", j.Message);
+        Assert.StartsWith("template: :1:4: executing \"\" at <join .Name \",\">: error calling join: wrong type for value", j.Message);
         var n = Assert.Throws<TemplateException>(() => Run("{{.Config.Cmd.X}}", Inspect));
         Assert.Contains("nil pointer evaluating interface {}.X", n.Message);
     }
