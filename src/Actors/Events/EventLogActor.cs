@@ -31,6 +31,8 @@ public sealed class EventLogActor : ReceivePersistentActor
             foreach (var s in _subscribers) s.Tell(e.Event);
             if (LastSequenceNr % SnapshotEvery == 0) SaveSnapshot(new EventLogSnapshot(_state.Events.ToList()));
         }));
+        // Persist stashes later commands until the write is done, so this reply proves earlier events are stored.
+        Command<FlushEvents>(_ => Sender.Tell(EventsFlushed.Instance));
         Command<QueryEvents>(q => Sender.Tell(new EventsFound(_state.Between(q.SinceNano, q.UntilNano))));
         Command<SubscribeEvents>(s => { _subscribers.Add(s.Subscriber); Context.Watch(s.Subscriber); Sender.Tell(Subscribed.Instance); });
         Command<UnsubscribeEvents>(s => { _subscribers.Remove(s.Subscriber); Context.Unwatch(s.Subscriber); });

@@ -32,3 +32,14 @@ public sealed record UnsubscribeEvents(Akka.Actor.IActorRef Subscriber);
 /// <summary>Snapshot of the event log.</summary>
 [Manifest("events.snapshot.v1")]
 public sealed record EventLogSnapshot(IReadOnlyList<EngineEvent> Events) : IBerthMessage;
+
+/// <summary>Answered with <see cref="EventsFlushed"/> once every event recorded before it is in the journal (used at shutdown).</summary>
+public sealed record FlushEvents
+{
+    public static FlushEvents Instance { get; } = new();
+}
+
+public sealed record EventsFlushed
+{
+    public static EventsFlushed Instance { get; } = new();
+}

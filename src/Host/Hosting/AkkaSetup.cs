@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
@@ -37,6 +38,13 @@ public static class AkkaSetup
                 {
                     var events = system.ActorOf(Props.Create(() => new EventLogActor(EventLogState.DefaultCapacity)), EventLogActor.Name);
                     registry.Register<EventLogKey>(events);
+                    // An event the API already acknowledged must survive a clean stop: drain the log before actors stop.
+                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "flush-events", async () =>
+                    {
+                        try { await events.Ask<EventsFlushed>(FlushEvents.Instance, TimeSpan.FromSeconds(10)); }
+                        catch (AskTimeoutException) { }
+                        return Done.Instance;
+                    });
                     var store = ImageStore.Open(options.DataRoot);
                     registry.Register<ImagesKey>(system.ActorOf(ImagesActor.Props(store, new EventLogSink(events)), ImagesActor.Name));
                 });
