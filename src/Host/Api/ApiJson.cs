@@ -15,6 +15,7 @@ public static class ApiJson
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         PropertyNameCaseInsensitive = true,
         NumberHandling = JsonNumberHandling.Strict,
+        Converters = { new SortedStringMapConverter() },
     };
 
     /// <summary>The exact header value the docker client compares with before it parses an error body.</summary>
@@ -52,5 +53,39 @@ public sealed class StatusReply(int status) : IResult
         if (status is 204 or 304) return Task.CompletedTask;
         ctx.Response.ContentLength = 0;
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Go writes map keys sorted; clients print label maps in the order they arrive ({{json .Config.Labels}}), so string
+/// maps go out sorted here too. Structs (like /info) keep their declared order: only string-to-string maps sort.
+/// </summary>
+public sealed class SortedStringMapConverter : JsonConverterFactory
+{
+    public override bool CanConvert(Type t) =>
+        typeof(IEnumerable<KeyValuePair<string, string>>).IsAssignableFrom(t) && t != typeof(string) &&
+        (t.IsInterface || t.GetConstructor(Type.EmptyTypes) != null);
+
+    public override JsonConverter CreateConverter(Type t, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(t))!;
+
+    private sealed class Converter<T> : JsonConverter<T> where T : IEnumerable<KeyValuePair<string, string>>
+    {
+        public override T? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var map = JsonSerializer.Deserialize<Dictionary<string, string>>(ref reader);
+            if (map == null) return default;
+            if (typeToConvert.IsAssignableFrom(typeof(Dictionary<string, string>))) return (T)(object)map;
+            var target = (IDictionary<string, string>)Activator.CreateInstance(typeToConvert)!;
+            foreach (var (k, v) in map) target[k] = v;
+            return (T)target;
+        }
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            foreach (var (k, v) in value.OrderBy(kv => kv.Key, StringComparer.Ordinal)) writer.WriteString(k, v);
+            writer.WriteEndObject();
+        }
     }
 }

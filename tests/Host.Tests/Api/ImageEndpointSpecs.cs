@@ -48,6 +48,14 @@ public sealed class ImageEndpointSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Label_maps_go_out_with_sorted_keys_as_from_go()
+    {
+        await Import("labels:1", "LABEL zebra=1", "LABEL alpha=2", "LABEL mid=3");
+        var r = await Docker("image", "inspect", "labels:1", "--format", "{{json .Config.Labels}}");
+        Assert.Equal("{\"alpha\":\"2\",\"mid\":\"3\",\"zebra\":\"1\"}", r.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Docker_images_lists_tags_in_the_familiar_form_and_filters_by_reference()
     {
         await Import("busybox:latest");
