@@ -7,31 +7,15 @@ using Docker.DotNet.Models;
 namespace Berth.Host.Tests.Api;
 
 /// <summary>The image verbs of the real docker CLI (and Docker.DotNet) against berthd.</summary>
-public sealed class ImageEndpointSpecs : IAsyncLifetime
+public sealed class ImageEndpointSpecs : DaemonSpecs
 {
-    private readonly TempDir _dir = new();
-    private Berthd _d = null!;
-    private string _rootfs = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _d = await Berthd.Start();
-        _rootfs = await Busybox.RootfsTar(_dir);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _d.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private Task<Run.Result> Docker(params string[] args) => Run.Docker(_d.Host, args);
+    private Task<Run.Result> Docker(params string[] args) => Run.Docker(Daemon.Host, args);
 
     private async Task<string> Import(string reference, params string[] changes)
     {
         var args = new List<string> { "import" };
         foreach (var c in changes) { args.Add("-c"); args.Add(c); }
-        args.Add(_rootfs); args.Add(reference);
+        args.Add(Rootfs); args.Add(reference);
         var r = await Docker([.. args]);
         Assert.True(r.ExitCode == 0, r.ToString());
         return r.Stdout.Trim();
@@ -95,7 +79,7 @@ public sealed class ImageEndpointSpecs : IAsyncLifetime
     [Fact]
     public async Task Missing_images_are_404_with_dockers_message()
     {
-        using var http = UnixHttp.Client(_d.Socket);
+        using var http = UnixHttp.Client(Daemon.Socket);
         using var inspect = await http.GetAsync("/v1.41/images/nosuch:img/json", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, inspect.StatusCode);
         Assert.Equal("{\"message\":\"No such image: nosuch:img\"}\n", await inspect.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
@@ -111,7 +95,7 @@ public sealed class ImageEndpointSpecs : IAsyncLifetime
     public async Task Save_then_load_round_trips_an_image_through_a_docker_archive()
     {
         var id = await Import("round:trip", "CMD [\"sh\"]");
-        var archive = _dir.Combine("round.tar");
+        var archive = Dir.Combine("round.tar");
         Assert.Equal(0, (await Docker("save", "-o", archive, "round:trip")).ExitCode);
         Assert.Equal(0, (await Docker("rmi", "round:trip")).ExitCode);
         var load = await Docker("load", "-i", archive);
@@ -123,7 +107,7 @@ public sealed class ImageEndpointSpecs : IAsyncLifetime
     [Fact]
     public async Task Load_of_garbage_fails_inside_the_stream_and_the_cli_exits_1()
     {
-        var junk = _dir.Combine("junk.tar");
+        var junk = Dir.Combine("junk.tar");
         await File.WriteAllTextAsync(junk, "this is not a tar archive at all, just text", TestContext.Current.CancellationToken);
         var r = await Docker("load", "-i", junk);
         Assert.Equal(1, r.ExitCode);
@@ -158,7 +142,7 @@ public sealed class ImageEndpointSpecs : IAsyncLifetime
         using var dir = new TempDir();
         var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         var d = await Berthd.Start(dir);
-        Assert.Equal(0, (await Run.Docker(d.Host, "import", _rootfs, "evt:1")).ExitCode);
+        Assert.Equal(0, (await Run.Docker(d.Host, "import", Rootfs, "evt:1")).ExitCode);
         Assert.Equal(0, (await Run.Docker(d.Host, "tag", "evt:1", "evt:2")).ExitCode);
         await d.DisposeAsync();
 
@@ -174,7 +158,7 @@ public sealed class ImageEndpointSpecs : IAsyncLifetime
     public async Task Docker_DotNet_lists_tags_and_deletes_images()
     {
         await Import("dotnet:1");
-        using var client = new DockerClientConfiguration(new Uri(_d.Host)).CreateClient();
+        using var client = new DockerClientConfiguration(new Uri(Daemon.Host)).CreateClient();
         var ct = TestContext.Current.CancellationToken;
         var list = await client.Images.ListImagesAsync(new ImagesListParameters { All = true }, ct);
         var image = Assert.Single(list);

@@ -3,29 +3,13 @@ using Berth.TestSupport;
 namespace Berth.Shell.Tests.Commands;
 
 /// <summary>berth's image verbs against a real berthd, checked against what the docker CLI prints for the same daemon.</summary>
-public sealed class ImageCommandSpecs : IAsyncLifetime
+public sealed class ImageCommandSpecs : DaemonSpecs
 {
-    private readonly TempDir _dir = new();
-    private Berthd _d = null!;
-    private string _rootfs = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _d = await Berthd.Start();
-        _rootfs = await Busybox.RootfsTar(_dir);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _d.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private Task<Run.Result> Berth(params string[] args) => Run.Program(Repo.Binary("berth"), ["-H", _d.Host, .. args]);
+    private Task<Run.Result> Berth(params string[] args) => Run.Program(Repo.Binary("berth"), ["-H", Daemon.Host, .. args]);
 
     private async Task<string> Import(string reference)
     {
-        var r = await Berth("import", "-c", "CMD [\"sh\"]", "-m", "from the host", _rootfs, reference);
+        var r = await Berth("import", "-c", "CMD [\"sh\"]", "-m", "from the host", Rootfs, reference);
         Assert.True(r.ExitCode == 0, r.ToString());
         return r.Stdout.Trim();
     }
@@ -44,14 +28,14 @@ public sealed class ImageCommandSpecs : IAsyncLifetime
         await Berth("tag", "busybox", "127.0.0.1:5000/team/bb:2");
         const string format = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.Size}}";
         var ours = await Berth("images", "--format", format);
-        var theirs = await Run.Docker(_d.Host, "images", "--format", format);
+        var theirs = await Run.Docker(Daemon.Host, "images", "--format", format);
         Assert.True(ours.ExitCode == 0, ours.ToString());
         // Rows of one image's tags come in Go map order from docker, so compare the rows as a set.
         Assert.Equal(theirs.Stdout.Split('\n')[0], ours.Stdout.Split('\n')[0]);
         Assert.Equal(theirs.Stdout.Split('\n').Order(), ours.Stdout.Split('\n').Order());
         var header = (await Berth("images")).Stdout.Split('\n')[0];
-        Assert.Equal((await Run.Docker(_d.Host, "images")).Stdout.Split('\n')[0], header);
-        Assert.Equal((await Run.Docker(_d.Host, "images", "-q")).Stdout, (await Berth("images", "-q")).Stdout);
+        Assert.Equal((await Run.Docker(Daemon.Host, "images")).Stdout.Split('\n')[0], header);
+        Assert.Equal((await Run.Docker(Daemon.Host, "images", "-q")).Stdout, (await Berth("images", "-q")).Stdout);
     }
 
     [Fact]
@@ -59,9 +43,9 @@ public sealed class ImageCommandSpecs : IAsyncLifetime
     {
         await Import("hist:1");
         var fmt = "{{.ID}}|{{.CreatedBy}}|{{.Size}}|{{.Comment}}";
-        Assert.Equal((await Run.Docker(_d.Host, "history", "--format", fmt, "hist:1")).Stdout, (await Berth("history", "--format", fmt, "hist:1")).Stdout);
+        Assert.Equal((await Run.Docker(Daemon.Host, "history", "--format", fmt, "hist:1")).Stdout, (await Berth("history", "--format", fmt, "hist:1")).Stdout);
         var inspectFmt = "{{.Id}} {{json .Config.Cmd}} {{.Comment}}";
-        Assert.Equal((await Run.Docker(_d.Host, "image", "inspect", "--format", inspectFmt, "hist:1")).Stdout,
+        Assert.Equal((await Run.Docker(Daemon.Host, "image", "inspect", "--format", inspectFmt, "hist:1")).Stdout,
             (await Berth("image", "inspect", "--format", inspectFmt, "hist:1")).Stdout);
     }
 
@@ -88,10 +72,10 @@ public sealed class ImageCommandSpecs : IAsyncLifetime
     public async Task Save_and_load_round_trip_and_docker_can_read_berths_archive()
     {
         var id = await Import("rt:1");
-        var archive = _dir.Combine("rt.tar");
+        var archive = Dir.Combine("rt.tar");
         Assert.Equal(0, (await Berth("save", "-o", archive, "rt:1")).ExitCode);
         Assert.Equal(0, (await Berth("rmi", "rt:1")).ExitCode);
-        var loaded = await Run.Docker(_d.Host, "load", "-i", archive);
+        var loaded = await Run.Docker(Daemon.Host, "load", "-i", archive);
         Assert.Equal("Loaded image: rt:1\n", loaded.Stdout);
         Assert.Equal(0, (await Berth("rmi", "rt:1")).ExitCode);
         var ours = await Berth("load", "-i", archive);
@@ -104,7 +88,7 @@ public sealed class ImageCommandSpecs : IAsyncLifetime
     public async Task Save_refuses_to_write_a_tar_to_a_terminal_without_output()
     {
         await Import("tty:1");
-        var pty = await Run.Program("/usr/bin/script", ["-qec", $"{Repo.Binary("berth")} -H {_d.Host} save tty:1", "/dev/null"]);
+        var pty = await Run.Program("/usr/bin/script", ["-qec", $"{Repo.Binary("berth")} -H {Daemon.Host} save tty:1", "/dev/null"]);
         Assert.Contains("cowardly refusing to save to a terminal", pty.Stdout + pty.Stderr);
     }
 
@@ -123,7 +107,7 @@ public sealed class ImageCommandSpecs : IAsyncLifetime
     public async Task Prune_without_force_asks_and_a_no_keeps_everything()
     {
         await Import("keep:1");
-        var r = await Run.Program(Repo.Binary("berth"), ["-H", _d.Host, "image", "prune", "-a"], stdin: "n\n");
+        var r = await Run.Program(Repo.Binary("berth"), ["-H", Daemon.Host, "image", "prune", "-a"], stdin: "n\n");
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("Are you sure you want to continue? [y/N]", r.Stdout);
         Assert.NotEqual("", (await Berth("images", "-q")).Stdout);
