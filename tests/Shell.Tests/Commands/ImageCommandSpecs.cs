@@ -85,6 +85,18 @@ public sealed class ImageCommandSpecs : DaemonSpecs
     }
 
     [Fact]
+    public async Task Save_with_oci_writes_a_layout_that_skopeo_reads()
+    {
+        await Import("oci:1");
+        var archive = Dir.Combine("oci.tar");
+        var r = await Berth("save", "--oci", "-o", archive, "oci:1");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var skopeo = await Run.Program("/usr/bin/skopeo", ["inspect", "--raw", $"oci-archive:{archive}"]);
+        Assert.True(skopeo.ExitCode == 0, skopeo.ToString());
+        Assert.Contains("application/vnd.oci.image.manifest.v1+json", skopeo.Stdout);
+    }
+
+    [Fact]
     public async Task Save_refuses_to_write_a_tar_to_a_terminal_without_output()
     {
         await Import("tty:1");
