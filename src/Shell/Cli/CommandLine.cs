@@ -13,6 +13,21 @@ public static class CommandLine
         new("up", "Start berthd if it is not running (--data-root, --exec-root) and show how to use it", SystemCommands.Up),
         new("version", "Show the berth version information", SystemCommands.Version),
         new("info", "Display system-wide information", SystemCommands.Info),
+        new("run", "Create and run a new container from an image", ContainerCommands.Run),
+        new("create", "Create a new container", ContainerCommands.CreateVerb),
+        new("start", "Start one or more stopped containers", ContainerCommands.Start),
+        new("stop", "Stop one or more running containers", ContainerCommands.Stop),
+        new("restart", "Restart one or more containers", ContainerCommands.Restart),
+        new("kill", "Kill one or more running containers", ContainerCommands.Kill),
+        new("rm", "Remove one or more containers", ContainerCommands.Remove),
+        new("ps", "List containers", ContainerCommands.List),
+        new("logs", "Fetch the logs of a container", ContainerCommands.Logs),
+        new("wait", "Block until one or more containers stop, then print their exit codes", ContainerCommands.Wait),
+        new("inspect", "Return low-level information on berth objects", ContainerCommands.Inspect),
+        new("rename", "Rename a container", ContainerCommands.Rename),
+        new("pause", "Pause all processes within one or more containers", ContainerCommands.Pause),
+        new("unpause", "Unpause all processes within one or more containers", ContainerCommands.Unpause),
+        new("container", "Manage containers (ls, inspect, run, start, stop, rm, logs, ...)", Container),
         new("images", "List images", ImageCommands.List),
         new("image", "Manage images (ls, inspect, history, tag, rm, prune, import, save, load)", Image),
         new("history", "Show the history of an image", ImageCommands.History),
@@ -30,6 +45,22 @@ public static class CommandLine
         ["remove"] = ImageCommands.Remove, ["prune"] = ImageCommands.Prune, ["import"] = ImageCommands.Import,
         ["save"] = ImageCommands.Save, ["load"] = ImageCommands.Load,
     };
+
+    private static readonly Dictionary<string, Func<GlobalOptions, string[], Task<int>>> ContainerVerbs = new()
+    {
+        ["ls"] = ContainerCommands.List, ["list"] = ContainerCommands.List, ["ps"] = ContainerCommands.List,
+        ["inspect"] = ContainerCommands.InspectContainer, ["run"] = ContainerCommands.Run, ["create"] = ContainerCommands.CreateVerb,
+        ["start"] = ContainerCommands.Start, ["stop"] = ContainerCommands.Stop, ["restart"] = ContainerCommands.Restart,
+        ["kill"] = ContainerCommands.Kill, ["rm"] = ContainerCommands.Remove, ["remove"] = ContainerCommands.Remove,
+        ["logs"] = ContainerCommands.Logs, ["wait"] = ContainerCommands.Wait, ["rename"] = ContainerCommands.Rename,
+        ["pause"] = ContainerCommands.Pause, ["unpause"] = ContainerCommands.Unpause,
+    };
+
+    private static Task<int> Container(GlobalOptions g, string[] args) =>
+        args.Length > 0 && ContainerVerbs.TryGetValue(args[0], out var run) ? run(g, args[1..])
+            : throw new CliError(args.Length == 0
+                ? "Usage:  berth container COMMAND\n\nCommands: " + string.Join(", ", ContainerVerbs.Keys)
+                : $"berth: 'container {args[0]}' is not a berth command.\nSee 'berth container --help'", 1);
 
     private static Task<int> Image(GlobalOptions g, string[] args) =>
         args.Length > 0 && ImageVerbs.TryGetValue(args[0], out var run) ? run(g, args[1..])
