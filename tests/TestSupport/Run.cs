@@ -39,5 +39,15 @@ public static class Run
         Program("/usr/local/bin/docker", args, new Dictionary<string, string> { ["DOCKER_HOST"] = host, ["DOCKER_CONFIG"] = DockerConfigDir });
 
     /// <summary>An empty docker config dir, so the host user's contexts and credentials never leak into tests.</summary>
-    private static readonly string DockerConfigDir = Directory.CreateTempSubdirectory("berth-test-dockercfg-").FullName;
+    private static readonly string DockerConfigDir = CreateDockerConfigDir();
+
+    private static string CreateDockerConfigDir()
+    {
+        var dir = Directory.CreateTempSubdirectory("berth-test-dockercfg-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        };
+        return dir;
+    }
 }
