@@ -16,6 +16,7 @@ catch (UsageException e)
     Console.Error.WriteLine("berth-runtime: " + e.Message);
     return 2;
 }
+RuntimeTrace.Mark("main");
 var log = new Logger(cl.Globals.GetValueOrDefault("--log"), cl.Globals.GetValueOrDefault("--log-format") == "json",
     cl.Globals.ContainsKey("--debug"));
 if (cl.Globals.ContainsKey("--version") || cl.Command == "version")

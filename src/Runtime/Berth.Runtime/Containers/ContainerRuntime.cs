@@ -32,9 +32,11 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
     private ContainerRecord CreateCore(string id, string bundle, CreateOptions options, bool waitForStart)
     {
         ContainerStore.CheckId(id);
+        Trace("id checked");
         bundle = Path.GetFullPath(bundle);
         if (!Directory.Exists(bundle)) throw new RuntimeError($"bundle {bundle} does not exist");
         var spec = OciJson.LoadSpec(bundle);
+        Trace("config parsed");
         foreach (var w in ConfigValidator.Validate(spec, bundle)) _debug("warning: " + w);
         if (spec.Process!.Terminal && options.ConsoleSocket == null)
             throw new ConfigException("process.terminal", "is true but no --console-socket was given");
