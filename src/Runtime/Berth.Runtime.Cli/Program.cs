@@ -39,6 +39,12 @@ catch (Exception e) when (e is RuntimeError or ConfigException or UsageException
     log.Error(e.Message);
     return 1;
 }
+catch (Exception e)
+{
+    // Anything unforeseen still ends as one error line, never a stack trace on the caller's terminal.
+    log.Error($"{e.GetType().Name}: {e.Message}");
+    return 1;
+}
 
 /// <summary>One method per runc command.</summary>
 internal static class Commands
