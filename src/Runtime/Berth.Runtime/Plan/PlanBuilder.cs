@@ -77,6 +77,9 @@ public static class PlanBuilder
         if (newMountNs)
         {
             w.Op(PlanOp.Pivot);
+            // A shared root is made shared only now: its peer group then starts inside the container.
+            if (linux.RootfsPropagation is { Length: > 0 } sp && (MountOptions.PropagationFlag(sp)!.Value & MountOptions.MsShared) != 0)
+                w.Op(PlanOp.Propagation, o => o.U32(MountOptions.PropagationFlag(sp)!.Value));
             foreach (var (k, v) in linux.Sysctl ?? []) w.Op(PlanOp.Sysctl, o => o.Str(k).Str(v));
         }
         else
