@@ -71,7 +71,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             if (options.ConsoleSocket != null) consoleFd = Sys.ConnectUnix(options.ConsoleSocket);
 
             var fds = new FdLayout(options.PreserveFds);
-            var ctx = new PlanContext(bundle, fds, consoleFd >= 0, waitForStart, Layout, record.CgroupPath, seccomp);
+            var ctx = new PlanContext(bundle, fds, consoleFd >= 0, waitForStart, Layout, record.CgroupPath, seccomp, SeccompFlags(spec));
             var plan = PlanBuilder.ForContainer(spec, ctx);
             _debug("plan: " + string.Join(' ', plan.Ops));
             Trace("plan built");
@@ -290,7 +290,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         try
         {
             var fds = new FdLayout(options.PreserveFds);
-            var ctx = new PlanContext(r.Bundle, fds, consoleFd >= 0, false, Layout, r.CgroupPath, seccomp);
+            var ctx = new PlanContext(r.Bundle, fds, consoleFd >= 0, false, Layout, r.CgroupPath, seccomp, SeccompFlags(r.Spec));
             var types = (r.Spec.Linux?.Namespaces ?? []).Select(n => n.Type!).Where(t => t != "time");
             var plan = PlanBuilder.ForExec(process, r.Pid, types, ctx);
             var pid = new InitProcess().Run(plan.ToArray(), fds, consoleFd >= 0 ? consoleFd : null, null, Layout.Open(r.CgroupPath));
@@ -319,6 +319,8 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         Id = r.Id, Status = status, Pid = status == Status.Stopped ? 0 : r.Pid, Bundle = r.Bundle,
         Annotations = r.Spec.Annotations,
     };
+
+    private static uint SeccompFlags(Spec spec) => spec.Linux?.Seccomp is { } sc ? SeccompProfile.KernelFlags(sc) : 0;
 
     private static string CgroupPathFor(string id, Spec spec)
     {

@@ -12,7 +12,8 @@ public sealed record PlanContext(
     bool WaitForStart,
     CgroupLayout Cgroups,
     string CgroupPath,
-    byte[]? SeccompBpf);
+    byte[]? SeccompBpf,
+    uint SeccompFlags = 0);
 
 /// <summary>
 /// Interprets config.json into the ordered operations the C init executes. All OCI policy
@@ -143,7 +144,7 @@ public static class PlanBuilder
     }
 
     private static void AddSeccomp(PlanWriter w, PlanContext ctx) =>
-        w.Op(PlanOp.Seccomp, o => o.U32(0).Bytes(ctx.SeccompBpf));
+        w.Op(PlanOp.Seccomp, o => o.U32(ctx.SeccompFlags).Bytes(ctx.SeccompBpf));
 
     private static void AddCreds(PlanWriter w, Process process)
     {
