@@ -66,6 +66,9 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             {
                 var fifo = store.FifoPath(id);
                 Errno.Check(Sys.mkfifo(fifo, Convert.ToInt32("622", 8)), "mkfifo", fifo);
+                // The umask took the group/other write bits; a container root in a user namespace
+                // is "other" to the host-owned fifo and must be able to open it for writing.
+                File.SetUnixFileMode(fifo, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
                 fifoFd = Errno.Check(Sys.open(fifo, Sys.O_PATH | Sys.O_CLOEXEC, 0), "open", fifo);
             }
             if (options.ConsoleSocket != null) consoleFd = Sys.ConnectUnix(options.ConsoleSocket);
