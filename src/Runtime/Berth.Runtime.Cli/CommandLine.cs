@@ -37,7 +37,9 @@ public sealed class CommandLine
             if (rest || !args[i].StartsWith('-') || args[i] == "-") { c.Positionals.Add(args[i]); if (c.Positionals.Count >= 1 && c.Command == "exec") rest = c.Positionals.Count >= 2; continue; }
             if (args[i] == "--") { rest = true; continue; }
             var (name, inline) = Split(args[i]);
-            var value = ValueFlags.Contains(name) ? inline ?? Next(args, ref i, name) : inline ?? "true";
+            // -f is --force for delete but --format for list and ps, as in runc.
+            var takesValue = ValueFlags.Contains(name) && !(name == "-f" && c.Command == "delete");
+            var value = takesValue ? inline ?? Next(args, ref i, name) : inline ?? "true";
             if (!c.Flags.TryGetValue(name, out var list)) c.Flags[name] = list = [];
             list.Add(value);
         }

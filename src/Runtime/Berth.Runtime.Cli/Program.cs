@@ -16,6 +16,7 @@ catch (UsageException e)
     Console.Error.WriteLine("berth-runtime: " + e.Message);
     return 2;
 }
+RuntimeTrace.Mark("main");
 var log = new Logger(cl.Globals.GetValueOrDefault("--log"), cl.Globals.GetValueOrDefault("--log-format") == "json",
     cl.Globals.ContainsKey("--debug"));
 if (cl.Globals.ContainsKey("--version") || cl.Command == "version")
@@ -36,6 +37,12 @@ try
 catch (Exception e) when (e is RuntimeError or ConfigException or UsageException or SyscallException or IOException or UnauthorizedAccessException)
 {
     log.Error(e.Message);
+    return 1;
+}
+catch (Exception e)
+{
+    // Anything unforeseen still ends as one error line, never a stack trace on the caller's terminal.
+    log.Error($"{e.GetType().Name}: {e.Message}");
     return 1;
 }
 

@@ -37,3 +37,32 @@ public sealed class ConsoleSpecs : IDisposable
         Assert.Equal("/dev/pts/0", name);
     }
 }
+
+/// <summary>`exec -t`: an extra process gets its own pty through the console socket.</summary>
+public sealed class ExecConsoleSpecs : IDisposable
+{
+    private readonly OciRuntime _berth = OciRuntime.Berth();
+    private readonly Bundle _bundle = Bundle.Busybox("sleep", "30");
+
+    public void Dispose()
+    {
+        _berth.Dispose();
+        _bundle.Dispose();
+    }
+
+    [Fact]
+    public void Exec_with_a_terminal_sends_a_new_pty_master()
+    {
+        _bundle.Write();
+        var id = _berth.NewId();
+        _berth.Exec("create", "--bundle", _bundle.Dir, id).ShouldSucceed();
+        _berth.Exec("start", id).ShouldSucceed();
+        using var console = new ConsoleSocket();
+        var exec = Task.Run(() => _berth.Exec("exec", "-t", "--console-socket", console.Path, id, "sh", "-c", "tty; echo $$"));
+        var output = console.ReadAll();
+        Assert.Equal(0, exec.Result.ExitCode);
+        var lines = output.Split("\r\n");
+        Assert.Equal("/dev/pts/0", lines[0]);
+        Assert.NotEqual("1", lines[1]); // not the container's pid 1
+    }
+}

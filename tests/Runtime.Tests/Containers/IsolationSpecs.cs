@@ -100,4 +100,31 @@ public sealed class IsolationSpecs : IDisposable
         Assert.True(Directory.Exists(Path.Combine(_bundle.Rootfs, "tmp/inside")));
         Assert.False(Directory.Exists("/tmp/inside"));
     }
+
+    [Theory]
+    [InlineData("rprivate", "")]
+    [InlineData("rshared", "shared:")]
+    public void Root_propagation_follows_linux_rootfsPropagation(string propagation, string expected)
+    {
+        _bundle.With("linux.rootfsPropagation", propagation).WithScript("head -1 /proc/self/mountinfo").Write();
+        var r = _berth.Run(_bundle).ShouldSucceed();
+        var optional = r.Stdout.Split(" - ")[0].Split(' ').Skip(6).ToList();
+        if (expected == "") Assert.Empty(optional);
+        else Assert.Contains(optional, o => o.StartsWith(expected, StringComparison.Ordinal));
+        Assert.Empty(HostMounts.Below(_bundle.Dir));
+    }
+
+    [Fact]
+    public void By_default_the_root_is_a_slave_of_a_shared_host_mount_so_nothing_propagates_back()
+    {
+        // Make the bundle its own shared mount on the host, so "slave" is observable.
+        Assert.Equal(0, HostMounts.Run("mount", "--bind", _bundle.Dir, _bundle.Dir));
+        Assert.Equal(0, HostMounts.Run("mount", "--make-shared", _bundle.Dir));
+        _bundle.WithScript("head -1 /proc/self/mountinfo; mount -t tmpfs tmpfs /tmp").With("root.readonly", false);
+        _bundle.With("process.capabilities.bounding", new JsonArray("CAP_SYS_ADMIN")).With("process.capabilities.effective", new JsonArray("CAP_SYS_ADMIN"))
+            .With("process.capabilities.permitted", new JsonArray("CAP_SYS_ADMIN")).Write();
+        var r = _berth.Run(_bundle).ShouldSucceed();
+        Assert.Contains(r.Stdout.Split(" - ")[0].Split(' ').Skip(6), o => o.StartsWith("master:", StringComparison.Ordinal));
+        Assert.Equal([_bundle.Dir], HostMounts.Below(_bundle.Dir)); // the container's tmpfs did not come back
+    }
 }

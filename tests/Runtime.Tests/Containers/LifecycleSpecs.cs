@@ -80,7 +80,7 @@ public sealed class LifecycleSpecs : IDisposable
     {
         var id = Create(_berth, "sleep 30");
         Assert.NotEmpty(HostCgroups.Existing(_bundle.CgroupParent + "/ctr"));
-        _berth.Exec("delete", "--force", id).ShouldSucceed();
+        _berth.Exec("delete", "-f", id).ShouldSucceed();
         Assert.Empty(HostCgroups.Existing(_bundle.CgroupParent + "/ctr"));
         Assert.False(Directory.Exists(Path.Combine(_berth.Root, id)));
         Assert.Empty(HostMounts.Below(_bundle.Dir));

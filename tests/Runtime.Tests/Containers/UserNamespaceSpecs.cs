@@ -30,4 +30,19 @@ public sealed class UserNamespaceSpecs : IDisposable
         Assert.Contains("         0     100000      65536\n", berth);
         Assert.Contains("\n0\n65534\n", berth); // root inside; the host-root-owned rootfs shows as overflow uid
     }
+
+    [Fact]
+    public void Exec_joins_the_user_namespace_of_the_container()
+    {
+        _bundle.AddNamespace("user")
+            .With("linux.uidMappings", JsonNode.Parse("""[ { "containerID": 0, "hostID": 200000, "size": 65536 } ]"""))
+            .With("linux.gidMappings", JsonNode.Parse("""[ { "containerID": 0, "hostID": 200000, "size": 65536 } ]"""))
+            .WithArgs("sleep", "30").Write();
+        using var berth = OciRuntime.Berth();
+        var id = berth.NewId();
+        berth.Exec("create", "--bundle", _bundle.Dir, id).ShouldSucceed();
+        berth.Exec("start", id).ShouldSucceed();
+        var r = berth.Exec("exec", id, "sh", "-c", "cat /proc/self/uid_map; id -u").ShouldSucceed();
+        Assert.Equal("         0     200000      65536\n0\n", r.Stdout);
+    }
 }

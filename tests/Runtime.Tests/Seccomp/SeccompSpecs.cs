@@ -43,4 +43,21 @@ public sealed class SeccompSpecs : IDisposable
         Assert.Contains("mkdir: can't create directory '/dev/shm/x': Operation not permitted", berth);
         Assert.Contains("chmod: /dev/shm: Operation not permitted", berth);
     }
+
+    [Fact]
+    public void Seccomp_flags_reach_the_kernel()
+    {
+        // SECCOMP_FILTER_FLAG_LOG is accepted by the kernel; an unknown flag is refused up front.
+        var profile = Profile.DeepClone();
+        profile["flags"] = new JsonArray("SECCOMP_FILTER_FLAG_LOG");
+        _bundle.With("linux.seccomp", profile).WithScript("mkdir /dev/shm/x 2>&1; true").Write();
+        using var berth = OciRuntime.Berth();
+        Assert.Contains("Operation not permitted", berth.Run(_bundle).ShouldSucceed().Stdout);
+
+        profile["flags"] = new JsonArray("SECCOMP_FILTER_FLAG_BOGUS");
+        _bundle.With("linux.seccomp", profile.DeepClone()).Write();
+        var r = berth.Run(_bundle);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("linux.seccomp.flags[0]: \"SECCOMP_FILTER_FLAG_BOGUS\" is not a supported flag", r.Stderr);
+    }
 }

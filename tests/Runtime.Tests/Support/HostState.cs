@@ -48,6 +48,16 @@ public static class HostMounts
             Umount2(m, 2 /* MNT_DETACH */);
     }
 
+    /// <summary>Runs a host command (mount(8)) and returns its exit code.</summary>
+    public static int Run(string file, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(file);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "umount2", SetLastError = true)]
     private static extern int Umount2(string target, int flags);
 }

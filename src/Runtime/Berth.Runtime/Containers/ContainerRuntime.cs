@@ -32,9 +32,11 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
     private ContainerRecord CreateCore(string id, string bundle, CreateOptions options, bool waitForStart)
     {
         ContainerStore.CheckId(id);
+        Trace("id checked");
         bundle = Path.GetFullPath(bundle);
         if (!Directory.Exists(bundle)) throw new RuntimeError($"bundle {bundle} does not exist");
         var spec = OciJson.LoadSpec(bundle);
+        Trace("config parsed");
         foreach (var w in ConfigValidator.Validate(spec, bundle)) _debug("warning: " + w);
         if (spec.Process!.Terminal && options.ConsoleSocket == null)
             throw new ConfigException("process.terminal", "is true but no --console-socket was given");
@@ -64,12 +66,15 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             {
                 var fifo = store.FifoPath(id);
                 Errno.Check(Sys.mkfifo(fifo, Convert.ToInt32("622", 8)), "mkfifo", fifo);
+                // The umask took the group/other write bits; a container root in a user namespace
+                // is "other" to the host-owned fifo and must be able to open it for writing.
+                File.SetUnixFileMode(fifo, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
                 fifoFd = Errno.Check(Sys.open(fifo, Sys.O_PATH | Sys.O_CLOEXEC, 0), "open", fifo);
             }
             if (options.ConsoleSocket != null) consoleFd = Sys.ConnectUnix(options.ConsoleSocket);
 
             var fds = new FdLayout(options.PreserveFds);
-            var ctx = new PlanContext(bundle, fds, consoleFd >= 0, waitForStart, Layout, record.CgroupPath, seccomp);
+            var ctx = new PlanContext(bundle, fds, consoleFd >= 0, waitForStart, Layout, record.CgroupPath, seccomp, SeccompFlags(spec));
             var plan = PlanBuilder.ForContainer(spec, ctx);
             _debug("plan: " + string.Join(' ', plan.Ops));
             Trace("plan built");
@@ -288,7 +293,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         try
         {
             var fds = new FdLayout(options.PreserveFds);
-            var ctx = new PlanContext(r.Bundle, fds, consoleFd >= 0, false, Layout, r.CgroupPath, seccomp);
+            var ctx = new PlanContext(r.Bundle, fds, consoleFd >= 0, false, Layout, r.CgroupPath, seccomp, SeccompFlags(r.Spec));
             var types = (r.Spec.Linux?.Namespaces ?? []).Select(n => n.Type!).Where(t => t != "time");
             var plan = PlanBuilder.ForExec(process, r.Pid, types, ctx);
             var pid = new InitProcess().Run(plan.ToArray(), fds, consoleFd >= 0 ? consoleFd : null, null, Layout.Open(r.CgroupPath));
@@ -317,6 +322,8 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         Id = r.Id, Status = status, Pid = status == Status.Stopped ? 0 : r.Pid, Bundle = r.Bundle,
         Annotations = r.Spec.Annotations,
     };
+
+    private static uint SeccompFlags(Spec spec) => spec.Linux?.Seccomp is { } sc ? SeccompProfile.KernelFlags(sc) : 0;
 
     private static string CgroupPathFor(string id, Spec spec)
     {

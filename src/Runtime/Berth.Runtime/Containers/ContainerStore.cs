@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Berth.Runtime.Oci;
 
 namespace Berth.Runtime.Containers;
@@ -13,14 +12,16 @@ public sealed partial class ContainerStore(string root)
     public string FifoPath(string id) => Path.Combine(Dir(id), "exec.fifo");
     private string StatePath(string id) => Path.Combine(Dir(id), "state.json");
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}$")]
-    private static partial Regex IdPattern();
+    // ^[A-Za-z0-9][A-Za-z0-9_.+-]{0,1023}$, checked by hand: building a Regex costs ~1 ms at start-up.
+    private static bool IsValidId(string id) =>
+        id.Length is > 0 and <= 1024 && char.IsAsciiLetterOrDigit(id[0]) &&
+        id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '+' or '-');
 
     /// <summary>Rejects ids that could escape the root or confuse tools.</summary>
     public static void CheckId(string id)
     {
         if (string.IsNullOrEmpty(id)) throw new RuntimeError("container id cannot be empty");
-        if (!IdPattern().IsMatch(id)) throw new RuntimeError($"invalid container id \"{id}\": use letters, digits, _ . + -");
+        if (!IsValidId(id)) throw new RuntimeError($"invalid container id \"{id}\": use letters, digits, _ . + -");
     }
 
     /// <summary>Reserves the id: creates its directory, failing when it exists.</summary>

@@ -31,7 +31,10 @@ public sealed class LogLine
 public static class OciJson
 {
     /// <summary>Parses config.json; a malformed document yields a ConfigException naming the field.</summary>
-    public static Spec ParseSpec(string json)
+    public static Spec ParseSpec(string json) => ParseSpec(System.Text.Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Parses UTF-8 config.json bytes.</summary>
+    public static Spec ParseSpec(byte[] json)
     {
         try
         {
@@ -50,7 +53,7 @@ public static class OciJson
         var path = Path.Combine(bundle, "config.json");
         if (!File.Exists(path))
             throw new ConfigException("config.json", $"{path} does not exist");
-        return ParseSpec(File.ReadAllText(path));
+        return ParseSpec(File.ReadAllBytes(path));
     }
 
     public static string Serialize(State s, bool indented = false) =>

@@ -12,7 +12,8 @@ public sealed record PlanContext(
     bool WaitForStart,
     CgroupLayout Cgroups,
     string CgroupPath,
-    byte[]? SeccompBpf);
+    byte[]? SeccompBpf,
+    uint SeccompFlags = 0);
 
 /// <summary>
 /// Interprets config.json into the ordered operations the C init executes. All OCI policy
@@ -77,6 +78,9 @@ public static class PlanBuilder
         if (newMountNs)
         {
             w.Op(PlanOp.Pivot);
+            // A shared root is made shared only now: its peer group then starts inside the container.
+            if (linux.RootfsPropagation is { Length: > 0 } sp && (MountOptions.PropagationFlag(sp)!.Value & MountOptions.MsShared) != 0)
+                w.Op(PlanOp.Propagation, o => o.U32(MountOptions.PropagationFlag(sp)!.Value));
             foreach (var (k, v) in linux.Sysctl ?? []) w.Op(PlanOp.Sysctl, o => o.Str(k).Str(v));
         }
         else
@@ -140,7 +144,7 @@ public static class PlanBuilder
     }
 
     private static void AddSeccomp(PlanWriter w, PlanContext ctx) =>
-        w.Op(PlanOp.Seccomp, o => o.U32(0).Bytes(ctx.SeccompBpf));
+        w.Op(PlanOp.Seccomp, o => o.U32(ctx.SeccompFlags).Bytes(ctx.SeccompBpf));
 
     private static void AddCreds(PlanWriter w, Process process)
     {
