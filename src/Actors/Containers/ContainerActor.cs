@@ -56,7 +56,7 @@ public sealed class ContainerActor : ReceivePersistentActor
         Command<InspectContainer>(_ => Sender.Tell(new ContainerInspected(View())));
         CommandAsync<StopContainer>(s => Stop(s.Timeout, Sender, restart: false));
         CommandAsync<RestartContainer>(s => Restart(s.Timeout));
-        CommandAsync<KillContainer>(k => Kill(k.Signal));
+        CommandAsync<KillContainer>(k => Kill(k.Ref, k.Signal));
         CommandAsync<StopDeadline>(d => d.Generation == _generation && _state.IsRunning ? Signal(9) : Task.CompletedTask);
         Command<WaitContainer>(Wait);
         CommandAsync<RemoveContainer>(r => Remove(r.Force, Sender));
@@ -261,10 +261,15 @@ public sealed class ContainerActor : ReceivePersistentActor
         await Stop(timeout, Sender, restart: true);
     }
 
-    private async Task Kill(int signal)
+    private async Task Kill(string reference, int signal)
     {
         var sender = Sender;
-        if (_state.Judge(Operation.Kill) is Decision.Rejected r) { sender.Tell(new ContainerError(r.Status, r.Message)); return; }
+        if (_state.Judge(Operation.Kill) is Decision.Rejected r)
+        {
+            // docker names the container as the client did, then by id.
+            sender.Tell(new ContainerError(r.Status, r.Message.Replace($"Cannot kill container: {_state.Id}:", $"Cannot kill container: {reference}:")));
+            return;
+        }
         try
         {
             await Signal(signal);
