@@ -93,6 +93,7 @@ public static class Daemon
         SystemEndpoints.Map(app);
         EventEndpoints.Map(app);
         ImageEndpoints.Map(app);
+        ContainerEndpoints.Map(app);
         DiskUsageEndpoints.Map(app);
         return app;
     }

@@ -3,12 +3,14 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence.Hosting;
 using Akka.Persistence.Sql.Hosting;
+using Berth.Actors.Containers;
 using Berth.Actors.Events;
 using Berth.Actors.Images;
 using Berth.Actors.Images.Store;
 using Berth.Actors.Protocol;
 using Berth.Actors.Protocol.Serialization;
 using Berth.Host.Configuration;
+using Berth.Host.Facts;
 using LinqToDB;
 using SqlJournalOptions = Akka.Persistence.Sql.Hosting.SqlJournalOptions;
 using SqlSnapshotOptions = Akka.Persistence.Sql.Hosting.SqlSnapshotOptions;
@@ -20,6 +22,9 @@ public sealed class EventLogKey;
 
 /// <summary>Marker for the images actor in the ActorRegistry.</summary>
 public sealed class ImagesKey;
+
+/// <summary>Marker for the containers actor in the ActorRegistry.</summary>
+public sealed class ContainersKey;
 
 /// <summary>berthd's actor system: one serializer, SQL persistence (SQLite by default, PostgreSQL by configuration), the node's actors.</summary>
 public static class AkkaSetup
@@ -46,7 +51,13 @@ public static class AkkaSetup
                         return Done.Instance;
                     });
                     var store = ImageStore.Open(options.DataRoot);
-                    registry.Register<ImagesKey>(system.ActorOf(ImagesActor.Props(store, new EventLogSink(events)), ImagesActor.Name));
+                    var usage = new ContainerImageUsage();
+                    var images = system.ActorOf(ImagesActor.Props(store, new EventLogSink(events), usage), ImagesActor.Name);
+                    registry.Register<ImagesKey>(images);
+                    var runtimes = sp.GetRequiredService<RuntimeCatalog>();
+                    var settings = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
+                        runtimes.All, runtimes.Default);
+                    registry.Register<ContainersKey>(system.ActorOf(ContainersActor.Props(settings, images, new EventLogSink(events), usage), ContainersActor.Name));
                 });
         });
         return services;

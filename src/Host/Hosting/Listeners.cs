@@ -23,7 +23,11 @@ public static partial class Listeners
             if (address.UnixPath is { } path)
             {
                 PrepareUnixSocket(path);
-                kestrel.ListenUnixSocket(path, l => l.Protocols = HttpProtocols.Http1);
+                kestrel.ListenUnixSocket(path, l =>
+                {
+                    l.Protocols = HttpProtocols.Http1;
+                    HalfClose.Tolerate(l);
+                });
             }
             else
             {
@@ -37,6 +41,7 @@ public static partial class Listeners
                 {
                     l.Protocols = HttpProtocols.Http1;
                     if (tls) l.UseHttps(Https(options.Tls));
+                    HalfClose.Tolerate(l);
                 });
             }
         }

@@ -1,0 +1,394 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Berth.Actors.Events;
+using Berth.Actors.Images.Layers;
+using Berth.Actors.Protocol;
+using Berth.Shim.Client;
+using Berth.Shim.Protocol;
+
+namespace Berth.Actors.Containers;
+
+/// <summary>
+/// One container ("container-{id}"): its definition and lifecycle are persisted; the process itself lives in a
+/// berth-shim that outlives the daemon. Judging requests is <see cref="ContainerState"/>'s job; this actor does the I/O.
+/// </summary>
+public sealed class ContainerActor : ReceivePersistentActor
+{
+    private readonly ContainerSettings _settings;
+    private readonly EventLogSink _events;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ContainerDefinition? _def;
+    private ContainerState _state;
+    private ShimClient? _shim;
+    private int _generation;
+    private readonly List<IActorRef> _exitWaiters = [];
+    private readonly List<IActorRef> _removeWaiters = [];
+    private readonly List<IActorRef> _stoppers = [];
+    private readonly List<IActorRef> _forceRemovers = [];
+    private bool _restartAfterStop;
+
+    public ContainerActor(string id, ContainerSettings settings, EventLogSink events)
+    {
+        _settings = settings;
+        _events = events;
+        _state = ContainerState.New(id);
+        PersistenceId = "container-" + id;
+        Paths = settings.PathsOf(id);
+
+        Recover<ContainerDefinition>(d => _def = d);
+        Recover<ContainerStartedEvent>(e => _state = _state.Started(e.Pid, e.At));
+        Recover<ContainerDiedEvent>(e => _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error));
+        Recover<RecoveryCompleted>(_ => Self.Tell(Reconnect.Instance));
+
+        Command<Define>(d => Persist(d.Definition, def =>
+        {
+            _def = def;
+            OciBundle.Write(def, Paths, Layout.MergedDir);
+            Record("create");
+            Report();
+            Sender.Tell(new ContainerCreated(def.Id));
+        }));
+        CommandAsync<Reconnect>(_ => ReconnectToShim());
+        CommandAsync<StartContainer>(_ => Start());
+        CommandAsync<PrepareAttach>(_ => PrepareForAttach());
+        Command<LocateContainer>(_ => Sender.Tell(Location()));
+        Command<InspectContainer>(_ => Sender.Tell(new ContainerInspected(View())));
+        CommandAsync<StopContainer>(s => Stop(s.Timeout, Sender, restart: false));
+        CommandAsync<RestartContainer>(s => Restart(s.Timeout));
+        CommandAsync<KillContainer>(k => Kill(k.Ref, k.Signal));
+        CommandAsync<StopDeadline>(d => d.Generation == _generation && _state.IsRunning ? Signal(9) : Task.CompletedTask);
+        Command<WaitContainer>(Wait);
+        CommandAsync<RemoveContainer>(r => Remove(r.Force, Sender));
+        CommandAsync<RemoveAfterExit>(r => RemoveNow(r.Removers));
+        CommandAsync<ShimExited>(e => e.Generation == _generation ? Exited(e.Exit) : Task.CompletedTask);
+    }
+
+    public override string PersistenceId { get; }
+
+    private ContainerPaths Paths { get; }
+
+    private ContainerDefinition Def => _def ?? throw new InvalidOperationException($"container {_state.Id} has no definition");
+
+    private RootfsLayout Layout => ContainerRootfs.Layout(Paths.Dir, _def?.LowerDirs ?? []);
+
+    public static Props Props(string id, ContainerSettings settings, EventLogSink events) =>
+        Akka.Actor.Props.Create(() => new ContainerActor(id, settings, events));
+
+    /// <summary>After a daemon restart: a container recorded as running still is if its shim answers (live restore).</summary>
+    private async Task ReconnectToShim()
+    {
+        if (_def == null) return;
+        if (_state.IsRunning)
+        {
+            try
+            {
+                _shim = await ShimClient.ConnectAsync(Paths.StateDir);
+                WatchExit(_shim);
+            }
+            catch (IOException)
+            {
+                var exit = ReadExitFile() ?? new ExitStatus(255, null, DateTimeOffset.UtcNow.ToString("O"), false, "berth-shim is gone");
+                await Exited(exit);
+            }
+        }
+        Report();
+    }
+
+    private ExitStatus? ReadExitFile()
+    {
+        var file = new ShimPaths(Paths.StateDir).DefaultExitFile;
+        if (!File.Exists(file)) return null;
+        return System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(file), ShimJson.Default.ExitStatus);
+    }
+
+    private async Task Start()
+    {
+        var sender = Sender;
+        switch (_state.Judge(Operation.Start))
+        {
+            case Decision.NotModified: sender.Tell(new ContainerDone(NotModified: true)); return;
+            case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
+        }
+        try
+        {
+            var shim = _shim ?? await Launch();
+            await shim.StartAsync();
+            var state = await shim.StateAsync();
+            Persist(new ContainerStartedEvent(state.Pid, DateTimeOffset.UtcNow), e =>
+            {
+                _state = _state.Started(e.Pid, e.At);
+                Record("start");
+                Report();
+                sender.Tell(new ContainerDone());
+            });
+        }
+        catch (ShimLaunchException e)
+        {
+            await Failed(e.ExitCode, e.Message);
+            sender.Tell(new ContainerError(e.ExitCode is 126 or 127 ? 400 : 500, e.Message));
+        }
+        catch (Exception e) when (e is ShimException or IOException or ArgumentException)
+        {
+            // The shim records the failed start in its exit file; the watcher persists it.
+            sender.Tell(new ContainerError(500, e.Message));
+        }
+    }
+
+    /// <summary>docker run attaches before it starts: the shim is created now (waiting for "start") so no output is missed.</summary>
+    private async Task PrepareForAttach()
+    {
+        var sender = Sender;
+        if (_state.Status == ContainerStatus.Created && _shim == null)
+        {
+            try { await Launch(); }
+            catch (Exception e) when (e is ShimLaunchException or IOException or ShimException or ArgumentException)
+            {
+                // The start that follows reports the failure; attach itself succeeds like dockerd's.
+                _log.Info("container {0}: prepare for attach failed: {1}", _state.Id, e.Message);
+            }
+        }
+        sender.Tell(Location());
+    }
+
+    /// <summary>Mounts the rootfs, writes the bundle and launches a shim that waits for "start".</summary>
+    private async Task<ShimClient> Launch()
+    {
+        var def = Def;
+        ContainerRootfs.Mount(Layout);
+        try
+        {
+            OciBundle.Write(def, Paths, Layout.MergedDir);
+            Directory.CreateDirectory(Paths.StateDir);
+            var args = new ShimArguments(def.Id, Paths.Dir, Paths.StateDir, def.Runtime, Paths.RuntimeRoot, Paths.LogPath,
+                Stdin: def.Config.OpenStdin, StdinOnce: def.Config.StdinOnce, WaitForStart: true);
+            await ShimLauncher.LaunchAsync(_settings.ShimBinary, args);
+            var shim = await ShimClient.ConnectAsync(Paths.StateDir);
+            _shim = shim;
+            WatchExit(shim);
+            return shim;
+        }
+        catch
+        {
+            TryUnmount();
+            throw;
+        }
+    }
+
+    private void WatchExit(ShimClient shim)
+    {
+        var generation = ++_generation;
+        shim.WaitAsync().PipeTo(Self, success: exit => new ShimExited(exit, generation),
+            failure: e => new ShimExited(new ExitStatus(255, null, DateTimeOffset.UtcNow.ToString("O"), false, e.Message), generation));
+    }
+
+    private async Task Failed(int exitCode, string error)
+    {
+        await ShutdownShim();
+        TryUnmount();
+        Persist(new ContainerDiedEvent(exitCode, DateTimeOffset.UtcNow, false, error), e =>
+        {
+            _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error);
+            Report();
+        });
+    }
+
+    private async Task Exited(ExitStatus exit)
+    {
+        _generation++;
+        await ShutdownShim();
+        TryUnmount();
+        var at = DateTimeOffset.TryParse(exit.FinishedAt, out var f) ? f : DateTimeOffset.UtcNow;
+        var wasStarted = _state.IsRunning;
+        Persist(new ContainerDiedEvent(exit.ExitCode, at, exit.OomKilled, exit.Error), e =>
+        {
+            _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error);
+            if (wasStarted) Record("die", ("exitCode", e.ExitCode.ToString()));
+            foreach (var w in _exitWaiters) w.Tell(new ContainerExited(e.ExitCode));
+            _exitWaiters.Clear();
+            if (_stoppers.Count > 0) Record("stop");
+            foreach (var s in _stoppers) s.Tell(new ContainerDone());
+            _stoppers.Clear();
+            Report();
+            if (_forceRemovers.Count > 0 || Def.HostConfig.AutoRemove)
+            {
+                var removers = _forceRemovers.ToList();
+                _forceRemovers.Clear();
+                Self.Tell(new RemoveAfterExit(removers));
+            }
+            else if (_restartAfterStop)
+            {
+                _restartAfterStop = false;
+                Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody);
+            }
+        });
+    }
+
+    private async Task ShutdownShim()
+    {
+        if (_shim == null) return;
+        try { await _shim.ShutdownAsync(force: true); }
+        catch (Exception e) when (e is IOException or ShimException or System.Net.Sockets.SocketException) { _log.Info("container {0}: shim shutdown: {1}", _state.Id, e.Message); }
+        await _shim.DisposeAsync();
+        _shim = null;
+    }
+
+    private void TryUnmount()
+    {
+        try { ContainerRootfs.Unmount(Layout); }
+        catch (Exception e) { _log.Warning("container {0}: unmount {1}: {2}", _state.Id, Layout.MergedDir, e.Message); }
+    }
+
+    private async Task Stop(int? timeout, IActorRef sender, bool restart)
+    {
+        if (_state.Judge(Operation.Stop) is Decision.NotModified)
+        {
+            if (restart) { Self.Tell(new StartContainer(_state.Id), sender); return; }
+            sender.Tell(new ContainerDone(NotModified: true));
+            return;
+        }
+        _restartAfterStop = restart;
+        _stoppers.Add(sender);
+        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
+        var seconds = timeout ?? Def.Config.StopTimeout ?? 10;
+        await Signal(signal);
+        if (seconds >= 0)
+            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
+    }
+
+    private async Task Restart(int? timeout)
+    {
+        await Stop(timeout, Sender, restart: true);
+    }
+
+    private async Task Kill(string reference, int signal)
+    {
+        var sender = Sender;
+        if (_state.Judge(Operation.Kill) is Decision.Rejected r)
+        {
+            // docker names the container as the client did, then by id.
+            sender.Tell(new ContainerError(r.Status, r.Message.Replace($"Cannot kill container: {_state.Id}:", $"Cannot kill container: {reference}:")));
+            return;
+        }
+        try
+        {
+            await Signal(signal);
+            sender.Tell(new ContainerDone());
+        }
+        catch (Exception e) when (e is ShimException or IOException)
+        {
+            sender.Tell(new ContainerError(409, $"Cannot kill container: {_state.Id}: {e.Message}"));
+        }
+    }
+
+    private async Task Signal(int signal)
+    {
+        if (_shim == null) return;
+        Record("kill", ("signal", signal.ToString()));
+        await _shim.KillAsync(signal);
+    }
+
+    private void Wait(WaitContainer w)
+    {
+        switch (w.Condition)
+        {
+            case "removed": _removeWaiters.Add(Sender); break;
+            case "next-exit": _exitWaiters.Add(Sender); break;
+            default:
+                if (_state.IsRunning) _exitWaiters.Add(Sender);
+                else Sender.Tell(new ContainerExited(_state.ExitCode));
+                break;
+        }
+    }
+
+    private async Task Remove(bool force, IActorRef sender)
+    {
+        switch (_state.Judge(force ? Operation.ForceRemove : Operation.Remove))
+        {
+            case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
+        }
+        if (_state.IsRunning)
+        {
+            _forceRemovers.Add(sender);
+            await Signal(9);
+            return;
+        }
+        await RemoveNow([sender]);
+    }
+
+    private async Task RemoveNow(IReadOnlyList<IActorRef> removers)
+    {
+        if (_state.Status == ContainerStatus.Removing) return;
+        _state = _state.Removing();
+        await ShutdownShim();
+        try
+        {
+            ContainerRootfs.Remove(Layout);
+            if (Directory.Exists(Paths.Dir)) Directory.Delete(Paths.Dir, recursive: true);
+            if (Directory.Exists(Paths.StateDir)) Directory.Delete(Paths.StateDir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _state = _state with { Status = ContainerStatus.Dead, Error = e.Message };
+            Report();
+            foreach (var r in removers) r.Tell(new ContainerError(500, $"unable to remove filesystem for {_state.Id}: {e.Message}"));
+            return;
+        }
+        DeleteMessages(long.MaxValue);
+        Record("destroy");
+        Context.Parent.Tell(new ContainerForgotten(_state.Id));
+        foreach (var r in removers) r.Tell(new ContainerDone());
+        foreach (var w in _removeWaiters) w.Tell(new ContainerExited(_state.ExitCode));
+        foreach (var w in _exitWaiters) w.Tell(new ContainerExited(_state.ExitCode));
+        Context.Stop(Self);
+    }
+
+    private ContainerLocation Location() =>
+        new(_state.Id, Def.Name, Paths.StateDir, Paths.LogPath, Def.Config.Tty, _shim != null, Def.Config.OpenStdin);
+
+    private ContainerView View()
+    {
+        var def = Def;
+        var argv = def.Argv;
+        var s = _state;
+        return new ContainerView(def.Id, def.Name, def.Created, def.ImageId, def.Config.Image, def.Config, def.HostConfig,
+            argv.Count > 0 ? argv[0] : "", argv.Skip(1).ToList(),
+            new ContainerStatusView(s.StatusName, s.IsRunning, s.Status == ContainerStatus.Paused, s.Status == ContainerStatus.Restarting,
+                s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt),
+            Paths.LogPath);
+    }
+
+    /// <summary>Keeps the containers actor's list (ps, image usage) current.</summary>
+    private void Report()
+    {
+        if (_def != null) Context.Parent.Tell(new ContainerChanged(View(), _def.ChainIds));
+    }
+
+    private void Record(string action, params (string Key, string Value)[] extra)
+    {
+        var attrs = new Dictionary<string, string> { ["image"] = Def.Config.Image, ["name"] = Def.Name };
+        foreach (var (k, v) in extra) attrs[k] = v;
+        foreach (var (k, v) in Def.Config.Labels ?? new Dictionary<string, string>()) attrs.TryAdd(k, v);
+        _events.Record("container", action, _state.Id, attrs);
+    }
+
+    /// <summary>Sent by the containers actor right after it created this child.</summary>
+    public sealed record Define(ContainerDefinition Definition);
+
+    /// <summary>Asked by the attach endpoint before it connects to the shim.</summary>
+    public sealed record PrepareAttach(string Ref) : IContainerTargeted;
+
+    private sealed record Reconnect
+    {
+        public static readonly Reconnect Instance = new();
+    }
+
+    private sealed record ShimExited(ExitStatus Exit, int Generation);
+
+    private sealed record StopDeadline(int Generation);
+
+    private sealed record RemoveAfterExit(IReadOnlyList<IActorRef> Removers);
+}
+
+/// <summary>A container's current view, reported to the containers actor after every change.</summary>
+public sealed record ContainerChanged(ContainerView View, IReadOnlyList<string> ChainIds);

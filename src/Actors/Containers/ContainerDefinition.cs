@@ -1,0 +1,71 @@
+using Berth.Actors.Protocol;
+using Berth.Actors.Protocol.Serialization;
+
+namespace Berth.Actors.Containers;
+
+/// <summary>
+/// What a container is, fixed at create (persisted as its first event): the merged config, the image's
+/// snapshots and the runtime that will run it.
+/// </summary>
+[Manifest("container.created.v1")]
+public sealed record ContainerDefinition(
+    string Id,
+    string Name,
+    DateTimeOffset Created,
+    string ImageId,
+    ContainerConfig Config,
+    ContainerHostConfig HostConfig,
+    IReadOnlyList<string> LowerDirs,
+    IReadOnlyList<string> ChainIds,
+    string Runtime) : IBerthMessage
+{
+    public string ShortId => Id[..12];
+
+    /// <summary>Entrypoint + Cmd, as docker runs them.</summary>
+    public IReadOnlyList<string> Argv => [.. Config.Entrypoint ?? [], .. Config.Cmd ?? []];
+
+    /// <summary>docker's merge of the image config into the request: the request wins, env by key, Cmd only without a new Entrypoint.</summary>
+    public static ContainerConfig Merge(ContainerConfig request, ContainerConfig? image)
+    {
+        if (image == null) return request;
+        var env = new List<string>(image.Env ?? []);
+        foreach (var e in request.Env ?? [])
+        {
+            var key = e.Split('=', 2)[0];
+            env.RemoveAll(x => x.Split('=', 2)[0] == key);
+            env.Add(e);
+        }
+        var entrypoint = request.Entrypoint ?? image.Entrypoint;
+        var cmd = request.Cmd is { Count: > 0 } || request.Entrypoint != null ? request.Cmd : image.Cmd;
+        var labels = new Dictionary<string, string>(image.Labels ?? new Dictionary<string, string>());
+        foreach (var (k, v) in request.Labels ?? new Dictionary<string, string>()) labels[k] = v;
+        return request with
+        {
+            Env = env,
+            Entrypoint = entrypoint is { Count: > 0 } ? entrypoint : null,
+            Cmd = cmd,
+            WorkingDir = request.WorkingDir is { Length: > 0 } w ? w : image.WorkingDir,
+            User = request.User is { Length: > 0 } u ? u : image.User,
+            Labels = labels,
+            StopSignal = request.StopSignal ?? image.StopSignal,
+            ExposedPorts = request.ExposedPorts ?? image.ExposedPorts,
+            Volumes = request.Volumes ?? image.Volumes,
+        };
+    }
+}
+
+/// <summary>The container started (its init's host pid).</summary>
+[Manifest("container.started.v1")]
+public sealed record ContainerStartedEvent(int Pid, DateTimeOffset At) : IBerthMessage;
+
+/// <summary>The container's process ended, or never started (Error = the runtime's message, ExitCode 125/126/127).</summary>
+[Manifest("container.died.v1")]
+public sealed record ContainerDiedEvent(int ExitCode, DateTimeOffset At, bool OomKilled, string? Error) : IBerthMessage;
+
+/// <summary>The containers actor's index: a container exists under this name.</summary>
+[Manifest("containers.added.v1")]
+public sealed record ContainerAdded(string Id, string Name) : IBerthMessage;
+
+/// <summary>The containers actor's index: the container was removed.</summary>
+[Manifest("containers.forgotten.v1")]
+public sealed record ContainerForgotten(string Id) : IBerthMessage;

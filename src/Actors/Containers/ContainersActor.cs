@@ -1,0 +1,144 @@
+using Akka.Actor;
+using Akka.Persistence;
+using Berth.Actors.Events;
+using Berth.Actors.Protocol;
+
+namespace Berth.Actors.Containers;
+
+/// <summary>
+/// "containers": owns the names and the list of containers (persisted as "containers"), creates the per-container
+/// actors, brings them back at daemon start, and routes requests by id, id prefix or name.
+/// </summary>
+public sealed class ContainersActor : ReceivePersistentActor
+{
+    public const string Name = "containers";
+
+    private readonly ContainerSettings _settings;
+    private readonly IActorRef _images;
+    private readonly EventLogSink _events;
+    private readonly ContainerImageUsage _usage;
+    private readonly Dictionary<string, string> _names = new();   // name (without '/') → id
+    private readonly Dictionary<string, IActorRef> _children = new();
+    private readonly Dictionary<string, ContainerView> _views = new();
+
+    public ContainersActor(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage)
+    {
+        _settings = settings;
+        _images = images;
+        _events = events;
+        _usage = usage;
+
+        Recover<ContainerAdded>(a => _names[a.Name] = a.Id);
+        Recover<ContainerForgotten>(Forget);
+        Recover<RecoveryCompleted>(_ =>
+        {
+            foreach (var id in _names.Values) Spawn(id);
+        });
+
+        CommandAsync<CreateContainer>(Create);
+        Command<ListContainers>(l => Sender.Tell(new ContainerList(
+            _views.Values.Where(v => l.All || v.State.Running).OrderByDescending(v => v.Created).ToList())));
+        Command<ContainerChanged>(c =>
+        {
+            _views[c.View.Id] = c.View;
+            _usage.Set(c.View, c.ChainIds);
+        });
+        Command<ContainerForgotten>(f => Persist(f, Forget));
+        Command<IContainerTargeted>(Route);
+    }
+
+    public override string PersistenceId => Name;
+
+    public static Props Props(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage) =>
+        Akka.Actor.Props.Create(() => new ContainersActor(settings, images, events, usage));
+
+    private void Forget(ContainerForgotten f)
+    {
+        foreach (var name in _names.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _names.Remove(name);
+        _children.Remove(f.Id);
+        _views.Remove(f.Id);
+        _usage.Remove(f.Id);
+    }
+
+    private IActorRef Spawn(string id)
+    {
+        var child = Context.ActorOf(ContainerActor.Props(id, _settings, _events), "container-" + id);
+        _children[id] = child;
+        return child;
+    }
+
+    private void Route(IContainerTargeted cmd)
+    {
+        if (Resolve(cmd.Ref) is { } id) _children[id].Forward(cmd);
+        else Sender.Tell(new ContainerError(404, $"No such container: {cmd.Ref}"));
+    }
+
+    /// <summary>Full id, name (with or without '/'), then a unique id prefix.</summary>
+    private string? Resolve(string reference)
+    {
+        if (string.IsNullOrEmpty(reference)) return null;
+        if (_children.ContainsKey(reference)) return reference;
+        if (_names.TryGetValue(reference.TrimStart('/'), out var byName)) return byName;
+        var matches = _children.Keys.Where(k => k.StartsWith(reference, StringComparison.Ordinal)).Take(2).ToList();
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
+    private async Task Create(CreateContainer c)
+    {
+        var sender = Sender;
+        var name = c.Name?.TrimStart('/');
+        if (c.Name != null && !ContainerNames.IsValid(c.Name))
+        {
+            sender.Tell(new ContainerError(400, $"Invalid container name ({c.Name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+            return;
+        }
+        if (name != null && _names.TryGetValue(name, out var holder))
+        {
+            sender.Tell(new ContainerError(409,
+                $"Conflict. The container name \"/{name}\" is already in use by container \"{holder}\". You have to remove (or rename) that container to be able to reuse that name."));
+            return;
+        }
+        var runtimeName = c.HostConfig.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;
+        if (!_settings.Runtimes.TryGetValue(runtimeName, out var runtime))
+        {
+            sender.Tell(new ContainerError(400, $"Unknown runtime specified {runtimeName}"));
+            return;
+        }
+        if (c.HostConfig.NetworkMode is not ("" or "default" or "bridge" or "none" or "host"))
+        {
+            sender.Tell(new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)"));
+            return;
+        }
+        var reply = await _images.Ask<object>(new ResolveImage(c.Config.Image), TimeSpan.FromSeconds(30));
+        if (reply is ImageError e)
+        {
+            sender.Tell(new ContainerError(e.ToException().HttpStatus, e.Message));
+            return;
+        }
+        var image = (ImageResolved)reply;
+        var config = ContainerDefinition.Merge(c.Config, image.Config);
+        if ((config.Entrypoint?.Count ?? 0) + (config.Cmd?.Count ?? 0) == 0)
+        {
+            sender.Tell(new ContainerError(400, "No command specified"));
+            return;
+        }
+        var id = ContainerNames.NewId();
+        name ??= UniqueRandomName();
+        var def = new ContainerDefinition(id, "/" + name, DateTimeOffset.UtcNow, image.Id, config, c.HostConfig, image.LowerDirs, image.ChainIds, runtime);
+        Persist(new ContainerAdded(id, name), a =>
+        {
+            _names[a.Name] = a.Id;
+            Spawn(id).Tell(new ContainerActor.Define(def), sender);
+        });
+    }
+
+    private string UniqueRandomName()
+    {
+        for (var i = 0; ; i++)
+        {
+            var n = ContainerNames.Random();
+            if (i > 5) n += i;
+            if (!_names.ContainsKey(n)) return n;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using Berth.Actors.Protocol.Serialization;
+
+namespace Berth.Actors.Protocol;
+
+/// <summary>A message the containers actor (or one container) answers.</summary>
+public interface IContainerCommand;
+
+/// <summary>A container is named by full id, unique id prefix, or name (with or without the leading '/').</summary>
+public interface IContainerTargeted : IContainerCommand
+{
+    string Ref { get; }
+}
+
+/// <summary>The part of docker's HostConfig this berthd honours.</summary>
+public sealed record ContainerHostConfig
+{
+    public bool AutoRemove { get; init; }
+    public string NetworkMode { get; init; } = "";
+    public string Runtime { get; init; } = "";
+}
+
+/// <summary>POST /containers/create: Name may be null (a random name is chosen).</summary>
+[Manifest("container.create.v1")]
+public sealed record CreateContainer(string? Name, ContainerConfig Config, ContainerHostConfig HostConfig) : IContainerCommand, IBerthMessage;
+
+public sealed record StartContainer(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>SIGTERM (or the image's StopSignal), then SIGKILL after Timeout seconds.</summary>
+public sealed record StopContainer(string Ref, int? Timeout) : IContainerTargeted, IBerthMessage;
+
+public sealed record KillContainer(string Ref, int Signal) : IContainerTargeted, IBerthMessage;
+
+public sealed record RestartContainer(string Ref, int? Timeout) : IContainerTargeted, IBerthMessage;
+
+public sealed record RemoveContainer(string Ref, bool Force) : IContainerTargeted, IBerthMessage;
+
+/// <summary>Condition is docker's not-running, next-exit or removed.</summary>
+public sealed record WaitContainer(string Ref, string Condition) : IContainerTargeted, IBerthMessage;
+
+public sealed record InspectContainer(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>What the HTTP layer needs to attach or read logs: the shim's state dir, log path and terminal mode.</summary>
+public sealed record LocateContainer(string Ref) : IContainerTargeted, IBerthMessage;
+
+public sealed record ListContainers(bool All) : IContainerCommand, IBerthMessage;
+
+/// <summary>A refusal with docker's HTTP status and message.</summary>
+public sealed record ContainerError(int Status, string Message) : IBerthMessage;
+
+public sealed record ContainerCreated(string Id) : IBerthMessage;
+
+/// <summary>Done; NotModified for docker's 304 (start of a running container, stop of a stopped one).</summary>
+public sealed record ContainerDone(bool NotModified = false) : IBerthMessage;
+
+public sealed record ContainerExited(long StatusCode) : IBerthMessage;
+
+public sealed record ContainerLocation(string Id, string Name, string StateDir, string LogPath, bool Tty, bool Running, bool OpenStdin) : IBerthMessage;
+
+public sealed record ContainerInspected(ContainerView View) : IBerthMessage;
+
+public sealed record ContainerList(IReadOnlyList<ContainerView> Items) : IBerthMessage;
+
+/// <summary>Everything docker's inspect and ps show of one container.</summary>
+public sealed record ContainerView(
+    string Id, string Name, DateTimeOffset Created, string Image, string ImageName, ContainerConfig Config, ContainerHostConfig HostConfig,
+    string Path, IReadOnlyList<string> Args, ContainerStatusView State, string LogPath);
+
+/// <summary>docker's State object.</summary>
+public sealed record ContainerStatusView(
+    string Status, bool Running, bool Paused, bool Restarting, bool OOMKilled, bool Dead, int Pid, int ExitCode, string Error,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);

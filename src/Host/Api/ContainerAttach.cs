@@ -1,0 +1,92 @@
+using Akka.Hosting;
+using Berth.Actors.Containers;
+using Berth.Actors.Protocol;
+using Berth.Shim.Client;
+using Berth.Shim.Protocol;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Berth.Host.Api;
+
+/// <summary>
+/// POST /containers/{id}/attach: hijacks the connection (101 UPGRADED) and bridges it to the shim's attach socket.
+/// Frames pass through without a TTY and lose their headers with one; the client's half-close only ends stdin.
+/// </summary>
+public static class ContainerAttach
+{
+    public static async Task Serve(string id, HttpContext ctx, ActorRegistry reg)
+    {
+        var req = ctx.Request;
+        var stdin = Query.Bool(req, "stdin");
+        var stdout = Query.Bool(req, "stdout");
+        var stderr = Query.Bool(req, "stderr");
+        var stream = Query.Bool(req, "stream");
+        // Not ctx.RequestAborted: Kestrel signals it on the client's half-close, which must only end stdin.
+        var ct = CancellationToken.None;
+        var where = await ContainerEndpoints.Ask<ContainerLocation>(reg, new ContainerActor.PrepareAttach(id), null, ct);
+
+        ShimAttachment? attachment = null;
+        if (stream && where.Running)
+        {
+            await using var shim = await ShimClient.ConnectAsync(where.StateDir, ct);
+            attachment = await shim.AttachAsync(new AttachHeader(stdin && where.OpenStdin, stdout, stderr), ct);
+        }
+
+        ctx.Response.Headers.ContentType = "application/vnd.docker.raw-stream";
+        Stream client;
+        var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
+        if (upgrade is { IsUpgradableRequest: true })
+        {
+            ctx.Response.Headers.Connection = "Upgrade";
+            ctx.Response.Headers.Upgrade = "tcp";
+            ctx.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = "UPGRADED";
+            client = await upgrade.UpgradeAsync();
+        }
+        else
+        {
+            ctx.Response.StatusCode = 200;
+            await ctx.Response.Body.FlushAsync(ct);
+            client = ctx.Response.Body;
+        }
+
+        if (attachment == null) return;
+        await using (attachment)
+        {
+            var input = stdin && where.OpenStdin && upgrade is { IsUpgradableRequest: true } ? PumpStdin(client, attachment, ct) : Task.CompletedTask;
+            try
+            {
+                while (await attachment.ReadAsync(ct) is { } chunk)
+                {
+                    if (!where.Tty)
+                    {
+                        var header = new byte[AttachFrame.HeaderSize];
+                        AttachFrame.WriteHeader(header, chunk.Stream, chunk.Data.Length);
+                        await client.WriteAsync(header, ct);
+                    }
+                    await client.WriteAsync(chunk.Data, ct);
+                    await client.FlushAsync(ct);
+                }
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // The client went away; the container keeps running.
+            }
+            _ = input;
+        }
+    }
+
+    private static async Task PumpStdin(Stream client, ShimAttachment attachment, CancellationToken ct)
+    {
+        var buffer = new byte[32 * 1024];
+        try
+        {
+            int n;
+            while ((n = await client.ReadAsync(buffer, ct)) > 0)
+                await attachment.WriteStdinAsync(buffer.AsMemory(0, n), ct);
+            attachment.CloseStdin();
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The output side decides when the session ends.
+        }
+    }
+}

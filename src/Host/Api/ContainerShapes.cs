@@ -1,0 +1,115 @@
+using Berth.Actors.Containers;
+using Berth.Actors.Protocol;
+
+namespace Berth.Host.Api;
+
+/// <summary>docker's JSON shapes of a container: inspect, the ps summary, and the ps filters.</summary>
+public static class ContainerShapes
+{
+    private const string GoZeroTime = "0001-01-01T00:00:00Z";
+
+    public static object Inspect(ContainerView v) => new
+    {
+        v.Id,
+        Created = Time(v.Created),
+        v.Path,
+        v.Args,
+        State = new
+        {
+            v.State.Status, v.State.Running, v.State.Paused, v.State.Restarting, v.State.OOMKilled, v.State.Dead, v.State.Pid,
+            v.State.ExitCode, v.State.Error, StartedAt = Time(v.State.StartedAt), FinishedAt = Time(v.State.FinishedAt),
+        },
+        v.Image,
+        ResolvConfPath = "",
+        HostnamePath = "",
+        HostsPath = "",
+        v.LogPath,
+        v.Name,
+        RestartCount = 0,
+        Driver = "overlay2",
+        Platform = "linux",
+        MountLabel = "",
+        ProcessLabel = "",
+        AppArmorProfile = "",
+        ExecIDs = (string[]?)null,
+        HostConfig = new
+        {
+            LogConfig = new { Type = "json-file", Config = new Dictionary<string, string>() },
+            NetworkMode = NetworkMode(v),
+            RestartPolicy = new { Name = "no", MaximumRetryCount = 0 },
+            v.HostConfig.AutoRemove,
+            Runtime = v.HostConfig.Runtime is { Length: > 0 } r ? r : "berth-runtime",
+        },
+        GraphDriver = new { Data = (object?)null, Name = "overlay2" },
+        Mounts = Array.Empty<object>(),
+        v.Config,
+        NetworkSettings = new
+        {
+            Bridge = "", SandboxID = "", HairpinMode = false, LinkLocalIPv6Address = "", LinkLocalIPv6PrefixLen = 0,
+            Ports = new Dictionary<string, object>(), SandboxKey = "", Gateway = "", IPAddress = "", IPPrefixLen = 0, MacAddress = "",
+            Networks = new Dictionary<string, object>(),
+        },
+    };
+
+    public static object Summary(ContainerView v, DateTimeOffset now) => new
+    {
+        v.Id,
+        Names = new[] { v.Name },
+        Image = v.ImageName,
+        ImageID = v.Image,
+        Command = string.Join(' ', new[] { v.Path }.Concat(v.Args)),
+        Created = v.Created.ToUnixTimeSeconds(),
+        Ports = Array.Empty<object>(),
+        Labels = v.Config.Labels ?? new Dictionary<string, string>(),
+        State = v.State.Status,
+        Status = Describe(v, now),
+        HostConfig = new { NetworkMode = NetworkMode(v) },
+        NetworkSettings = new { Networks = new Dictionary<string, object>() },
+        Mounts = Array.Empty<object>(),
+    };
+
+    public static bool Matches(ContainerView v, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)
+    {
+        foreach (var (key, values) in filters)
+        {
+            if (values.Count == 0) continue;
+            var ok = key switch
+            {
+                "status" => values.Contains(v.State.Status),
+                "name" => values.Any(n => v.Name.TrimStart('/').Contains(n.TrimStart('/'), StringComparison.Ordinal)),
+                "id" => values.Any(i => v.Id.StartsWith(i, StringComparison.Ordinal)),
+                "label" => values.All(l => Label(v, l)),
+                "ancestor" => values.Any(a => v.ImageName == a || v.Image == a || v.Image.StartsWith("sha256:" + a, StringComparison.Ordinal)),
+                "exited" => !v.State.Running && values.Contains(v.State.ExitCode.ToString()),
+                _ => true,
+            };
+            if (!ok) return false;
+        }
+        return true;
+    }
+
+    private static bool Label(ContainerView v, string filter)
+    {
+        var labels = v.Config.Labels ?? new Dictionary<string, string>();
+        var parts = filter.Split('=', 2);
+        return parts.Length == 1 ? labels.ContainsKey(parts[0]) : labels.TryGetValue(parts[0], out var val) && val == parts[1];
+    }
+
+    private static string Describe(ContainerView v, DateTimeOffset now)
+    {
+        var s = v.State;
+        if (s.Running) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))}";
+        return s.Status switch
+        {
+            "exited" when s.FinishedAt is { } f => $"Exited ({s.ExitCode}) {ContainerState.HumanDuration(now - f)} ago",
+            "removing" => "Removal In Progress",
+            "dead" => "Dead",
+            _ => "Created",
+        };
+    }
+
+    private static string NetworkMode(ContainerView v) => v.HostConfig.NetworkMode is { Length: > 0 } n ? n : "default";
+
+    /// <summary>RFC 3339 with nanoseconds like Go; unset times are Go's zero time.</summary>
+    private static string Time(DateTimeOffset? t) => t is { } x ? x.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'") : GoZeroTime;
+}
