@@ -216,6 +216,30 @@ public sealed class ContainerEndpointSpecs : IAsyncLifetime
         Assert.Equal("one\ntwo\ndone\n", r.Stdout);
     }
 
+    [Fact]
+    public async Task Logs_honour_tail_and_timestamps_and_restart_runs_the_command_again()
+    {
+        await Ok("run", "-d", "--name", "web", "busybox", "sh", "-c", "echo line1; echo line2; echo line3; exec sleep 1000");
+        await WaitForLog("web", "line1\nline2\nline3\n");
+        Assert.Equal("line2\nline3", await Ok("logs", "--tail", "2", "web"));
+        var stamped = (await Ok("logs", "-t", "web")).Split('\n');
+        Assert.All(stamped, l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line\d$", l));
+
+        var pid = await Ok("inspect", "web", "--format", "{{.State.Pid}}");
+        Assert.Equal("web", await Ok("restart", "-t", "0", "web"));
+        Assert.Equal("running", await Ok("inspect", "web", "--format", "{{.State.Status}}"));
+        Assert.NotEqual(pid, await Ok("inspect", "web", "--format", "{{.State.Pid}}"));
+        await WaitForLog("web", "line1\nline2\nline3\nline1\nline2\nline3\n");
+    }
+
+    [Fact]
+    public async Task Run_with_a_terminal_streams_the_ptys_output_raw()
+    {
+        var r = await Docker("run", "--rm", "-t", "busybox", "echo", "tty");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("tty\r\n", r.Stdout);
+    }
+
     /// <summary>The json-file log is written by the shim as the container runs; polls until it holds the text.</summary>
     private async Task WaitForLog(string name, string expected)
     {
