@@ -148,6 +148,7 @@ public sealed class ContainerActor : ReceivePersistentActor
                 _log.Info("container {0}: prepare for attach failed: {1}", _state.Id, e.Message);
             }
         }
+        Record("attach");
         sender.Tell(Location());
     }
 
@@ -323,7 +324,8 @@ public sealed class ContainerActor : ReceivePersistentActor
         await ShutdownShim();
         try
         {
-            ContainerRootfs.Remove(Layout);
+            // A container that never started has no merged dir to unmount.
+            if (Directory.Exists(Layout.MergedDir)) ContainerRootfs.Remove(Layout);
             if (Directory.Exists(Paths.Dir)) Directory.Delete(Paths.Dir, recursive: true);
             if (Directory.Exists(Paths.StateDir)) Directory.Delete(Paths.StateDir, recursive: true);
         }
@@ -336,7 +338,8 @@ public sealed class ContainerActor : ReceivePersistentActor
         }
         DeleteMessages(long.MaxValue);
         Record("destroy");
-        Context.Parent.Tell(new ContainerForgotten(_state.Id));
+        // The name and the image use are released before anyone hears "removed" (docker rm; docker run --name same).
+        await Context.Parent.Ask<ContainerDone>(new ContainerForgotten(_state.Id), TimeSpan.FromSeconds(30));
         foreach (var r in removers) r.Tell(new ContainerDone());
         foreach (var w in _removeWaiters) w.Tell(new ContainerExited(_state.ExitCode));
         foreach (var w in _exitWaiters) w.Tell(new ContainerExited(_state.ExitCode));
@@ -366,7 +369,7 @@ public sealed class ContainerActor : ReceivePersistentActor
 
     private void Record(string action, params (string Key, string Value)[] extra)
     {
-        var attrs = new Dictionary<string, string> { ["image"] = Def.Config.Image, ["name"] = Def.Name };
+        var attrs = new Dictionary<string, string> { ["image"] = Def.Config.Image, ["name"] = Def.Name.TrimStart('/') };
         foreach (var (k, v) in extra) attrs[k] = v;
         foreach (var (k, v) in Def.Config.Labels ?? new Dictionary<string, string>()) attrs.TryAdd(k, v);
         _events.Record("container", action, _state.Id, attrs);

@@ -43,7 +43,11 @@ public sealed class ContainersActor : ReceivePersistentActor
             _views[c.View.Id] = c.View;
             _usage.Set(c.View, c.ChainIds);
         });
-        Command<ContainerForgotten>(f => Persist(f, Forget));
+        Command<ContainerForgotten>(f => Persist(f, e =>
+        {
+            Forget(e);
+            Sender.Tell(new ContainerDone());
+        }));
         Command<IContainerTargeted>(Route);
     }
 

@@ -54,7 +54,7 @@ public static class AkkaSetup
                     var usage = new ContainerImageUsage();
                     var images = system.ActorOf(ImagesActor.Props(store, new EventLogSink(events), usage), ImagesActor.Name);
                     registry.Register<ImagesKey>(images);
-                    var runtimes = sp.GetRequiredService<RuntimeCatalog>();
+                    var runtimes = sp.GetService<RuntimeCatalog>() ?? new RuntimeCatalog(options);
                     var settings = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
                         runtimes.All, runtimes.Default);
                     registry.Register<ContainersKey>(system.ActorOf(ContainersActor.Props(settings, images, new EventLogSink(events), usage), ContainersActor.Name));

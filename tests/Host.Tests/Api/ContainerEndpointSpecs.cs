@@ -151,6 +151,95 @@ public sealed class ContainerEndpointSpecs : IAsyncLifetime
         Assert.Contains("No such image", r.Stderr);
     }
 
+    [Fact]
+    public async Task Containers_survive_a_daemon_crash_and_a_running_one_is_still_running_and_controllable()
+    {
+        using var dir = new TempDir("berth-test-d");
+        var d = await Berthd.Start(dir);
+        try
+        {
+            using var tarDir = new TempDir();
+            Assert.Equal(0, (await Run.Docker(d.Host, "import", "-c", "CMD [\"sh\"]", await Busybox.RootfsTar(tarDir), "busybox")).ExitCode);
+            Assert.Equal(0, (await Run.Docker(d.Host, "run", "-d", "--name", "web", "busybox", "sleep", "1000")).ExitCode);
+            Assert.Equal(4, (await Run.Docker(d.Host, "run", "--name", "done", "busybox", "sh", "-c", "exit 4")).ExitCode);
+            var pid = (await Run.Docker(d.Host, "inspect", "web", "--format", "{{.State.Pid}}")).Stdout.Trim();
+            await d.Crash();
+            await d.DisposeAsync();
+
+            d = await Berthd.Start(dir);
+            Assert.Equal($"running {pid}", (await Run.Docker(d.Host, "inspect", "web", "--format", "{{.State.Status}} {{.State.Pid}}")).Stdout.Trim());
+            Assert.Equal("exited 4", (await Run.Docker(d.Host, "inspect", "done", "--format", "{{.State.Status}} {{.State.ExitCode}}")).Stdout.Trim());
+            Assert.Equal(["done", "web"], (await Run.Docker(d.Host, "ps", "-a", "--format", "{{.Names}}")).Stdout.Trim().Split('\n').Order());
+            var stop = await Run.Docker(d.Host, "stop", "-t", "0", "web");
+            Assert.True(stop.ExitCode == 0, stop.ToString());
+            Assert.Equal("exited 137", (await Run.Docker(d.Host, "inspect", "web", "--format", "{{.State.Status}} {{.State.ExitCode}}")).Stdout.Trim());
+            Assert.Equal(0, (await Run.Docker(d.Host, "rm", "web", "done")).ExitCode);
+        }
+        finally
+        {
+            await Run.Docker(d.Host, "rm", "-f", "web", "done");
+            await d.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_lifecycle_is_published_as_container_events_with_image_and_name()
+    {
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeSeconds().ToString();
+        Assert.Equal(5, (await Docker("run", "--rm", "--name", "ev", "busybox", "sh", "-c", "exit 5")).ExitCode);
+        var until = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString();
+        var events = await Ok("events", "--since", since, "--until", until, "--filter", "type=container",
+            "--format", "{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.image}} {{.Actor.Attributes.exitCode}}");
+        var lines = events.Split('\n').Select(l => l.Replace("<no value>", "").Trim()).ToList();
+        Assert.Equal(["create ev busybox", "attach ev busybox", "start ev busybox", "die ev busybox 5", "destroy ev busybox"],
+            lines.Where(l => !l.StartsWith("kill", StringComparison.Ordinal)).ToList());
+    }
+
+    [Fact]
+    public async Task An_image_used_by_a_container_cannot_be_removed()
+    {
+        var id = await Ok("create", "--name", "user", "busybox", "true");
+        var rmi = await Docker("rmi", "busybox");
+        Assert.NotEqual(0, rmi.ExitCode);
+        Assert.Contains($"container {id[..12]} is using its referenced image", rmi.Stderr);
+        await Ok("rm", "user");
+        Assert.Equal(0, (await Docker("rmi", "busybox")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Run_interactive_feeds_stdin_and_its_end_reaches_the_container()
+    {
+        var stdin = _dir.Combine("input.txt");
+        await File.WriteAllTextAsync(stdin, "one\ntwo\n");
+        var r = await Run.Program("/bin/sh", ["-c", $"docker -H {_d.Host} run --rm -i busybox sh -c 'cat; echo done' < {stdin}"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("one\ntwo\ndone\n", r.Stdout);
+    }
+
+    [Fact]
+    public async Task Logs_honour_tail_and_timestamps_and_restart_runs_the_command_again()
+    {
+        await Ok("run", "-d", "--name", "web", "busybox", "sh", "-c", "echo line1; echo line2; echo line3; exec sleep 1000");
+        await WaitForLog("web", "line1\nline2\nline3\n");
+        Assert.Equal("line2\nline3", await Ok("logs", "--tail", "2", "web"));
+        var stamped = (await Ok("logs", "-t", "web")).Split('\n');
+        Assert.All(stamped, l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line\d$", l));
+
+        var pid = await Ok("inspect", "web", "--format", "{{.State.Pid}}");
+        Assert.Equal("web", await Ok("restart", "-t", "0", "web"));
+        Assert.Equal("running", await Ok("inspect", "web", "--format", "{{.State.Status}}"));
+        Assert.NotEqual(pid, await Ok("inspect", "web", "--format", "{{.State.Pid}}"));
+        await WaitForLog("web", "line1\nline2\nline3\nline1\nline2\nline3\n");
+    }
+
+    [Fact]
+    public async Task Run_with_a_terminal_streams_the_ptys_output_raw()
+    {
+        var r = await Docker("run", "--rm", "-t", "busybox", "echo", "tty");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("tty\r\n", r.Stdout);
+    }
+
     /// <summary>The json-file log is written by the shim as the container runs; polls until it holds the text.</summary>
     private async Task WaitForLog(string name, string expected)
     {
