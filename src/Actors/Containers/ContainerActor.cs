@@ -185,13 +185,10 @@ public sealed class ContainerActor : ReceivePersistentActor
 
     private async Task Failed(int exitCode, string error)
     {
+        _generation++; // the shim's own exit report of this failure is stale now
         await ShutdownShim();
         TryUnmount();
-        Persist(new ContainerDiedEvent(exitCode, DateTimeOffset.UtcNow, false, error), e =>
-        {
-            _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error);
-            Report();
-        });
+        Persist(new ContainerDiedEvent(exitCode, DateTimeOffset.UtcNow, false, error), e => AfterDeath(e, wasStarted: false));
     }
 
     private async Task Exited(ExitStatus exit)
@@ -201,28 +198,31 @@ public sealed class ContainerActor : ReceivePersistentActor
         TryUnmount();
         var at = DateTimeOffset.TryParse(exit.FinishedAt, out var f) ? f : DateTimeOffset.UtcNow;
         var wasStarted = _state.IsRunning;
-        Persist(new ContainerDiedEvent(exit.ExitCode, at, exit.OomKilled, exit.Error), e =>
+        Persist(new ContainerDiedEvent(exit.ExitCode, at, exit.OomKilled, exit.Error), e => AfterDeath(e, wasStarted));
+    }
+
+    /// <summary>After any death (a failed start included): waiters learn the code, AutoRemove and restart take over.</summary>
+    private void AfterDeath(ContainerDiedEvent e, bool wasStarted)
+    {
+        _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error);
+        if (wasStarted) Record("die", ("exitCode", e.ExitCode.ToString()));
+        foreach (var w in _exitWaiters) w.Tell(new ContainerExited(e.ExitCode));
+        _exitWaiters.Clear();
+        if (_stoppers.Count > 0) Record("stop");
+        foreach (var s in _stoppers) s.Tell(new ContainerDone());
+        _stoppers.Clear();
+        Report();
+        if (_forceRemovers.Count > 0 || Def.HostConfig.AutoRemove)
         {
-            _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error);
-            if (wasStarted) Record("die", ("exitCode", e.ExitCode.ToString()));
-            foreach (var w in _exitWaiters) w.Tell(new ContainerExited(e.ExitCode));
-            _exitWaiters.Clear();
-            if (_stoppers.Count > 0) Record("stop");
-            foreach (var s in _stoppers) s.Tell(new ContainerDone());
-            _stoppers.Clear();
-            Report();
-            if (_forceRemovers.Count > 0 || Def.HostConfig.AutoRemove)
-            {
-                var removers = _forceRemovers.ToList();
-                _forceRemovers.Clear();
-                Self.Tell(new RemoveAfterExit(removers));
-            }
-            else if (_restartAfterStop)
-            {
-                _restartAfterStop = false;
-                Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody);
-            }
-        });
+            var removers = _forceRemovers.ToList();
+            _forceRemovers.Clear();
+            Self.Tell(new RemoveAfterExit(removers));
+        }
+        else if (_restartAfterStop)
+        {
+            _restartAfterStop = false;
+            Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody);
+        }
     }
 
     private async Task ShutdownShim()

@@ -27,6 +27,15 @@ public sealed class ContainerCommandSpecs : DaemonSpecs
     }
 
     [Fact]
+    public async Task Run_rm_of_a_missing_executable_exits_127_and_leaves_nothing()
+    {
+        var r = await Berth("run", "--rm", "busybox", "nosuchcmd");
+        Assert.Equal(127, r.ExitCode);
+        Assert.Contains("executable file not found", r.Stderr);
+        Assert.Equal("", (await Berth("ps", "-a", "-q")).Stdout);
+    }
+
+    [Fact]
     public async Task Run_interactive_feeds_stdin_to_the_container()
     {
         var r = await Run.Program(Repo.Binary("berth"), ["-H", Daemon.Host, "run", "-i", "--rm", "busybox", "cat"], stdin: "through stdin\n");
