@@ -322,15 +322,8 @@ public static class ContainerCommands
         if (a == null) return 0;
         a.RequireAtLeast(1, usage);
         using var client = Session.Connect(g);
-        var found = new List<JsonElement>();
-        var failed = false;
-        foreach (var name in a.Positionals)
-        {
-            try { found.Add(await client.GetJsonAsync($"/containers/{name}/json", new QueryString().Flag("size", a.Has("--size")))); }
-            catch (DaemonError e) when (e.IsNotFound) { Console.Error.WriteLine($"Error: No such container: {name}"); failed = true; }
-        }
-        Inspection.Print(found, a.Get("--format"));
-        return failed ? 1 : 0;
+        return await Inspection.Run(a.Positionals, a.Get("--format"), "container",
+            name => Inspection.OrNull(client.GetJsonAsync($"/containers/{name}/json", new QueryString().Flag("size", a.Has("--size")))));
     }
 
     /// <summary>docker inspect without --type: container, then image (each tried only on 404).</summary>
@@ -348,21 +341,12 @@ public static class ContainerCommands
             "image" => ["images"],
             var t => throw new CliError($"\"{t}\" is not a valid value for --type", 1),
         };
-        var found = new List<JsonElement>();
-        var failed = false;
-        foreach (var name in a.Positionals)
+        return await Inspection.Run(a.Positionals, a.Get("--format"), "object", async name =>
         {
-            JsonElement? hit = null;
             foreach (var kind in kinds)
-            {
-                try { hit = await client.GetJsonAsync($"/{kind}/{name}/json"); break; }
-                catch (DaemonError e) when (e.IsNotFound) { }
-            }
-            if (hit is { } h) found.Add(h);
-            else { Console.Error.WriteLine($"Error: No such object: {name}"); failed = true; }
-        }
-        Inspection.Print(found, a.Get("--format"));
-        return failed ? 1 : 0;
+                if (await Inspection.OrNull(client.GetJsonAsync($"/{kind}/{name}/json")) is { } hit) return hit;
+            return null;
+        });
     }
 
     public static async Task<int> Rename(GlobalOptions g, string[] args)

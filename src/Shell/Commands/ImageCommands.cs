@@ -45,15 +45,8 @@ public static class ImageCommands
         if (a == null) return 0;
         a.RequireAtLeast(1, usage);
         using var client = Session.Connect(g);
-        var found = new List<JsonElement>();
-        var failed = false;
-        foreach (var name in a.Positionals)
-        {
-            try { found.Add(await client.GetJsonAsync($"/images/{name}/json")); }
-            catch (DaemonError e) when (e.IsNotFound) { Console.Error.WriteLine($"Error: No such image: {name}"); failed = true; }
-        }
-        Inspection.Print(found, a.Get("--format"));
-        return failed ? 1 : 0;
+        return await Inspection.Run(a.Positionals, a.Get("--format"), "image",
+            name => Inspection.OrNull(client.GetJsonAsync($"/images/{name}/json")));
     }
 
     public static async Task<int> History(GlobalOptions g, string[] args)
@@ -257,6 +250,27 @@ public static class ImageCommands
 /// <summary>Prints inspect results like docker: an indented JSON array, or one --format line per object.</summary>
 public static class Inspection
 {
+    /// <summary>Looks up each name, prints what was found, reports each miss as docker does ("Error: No such image: x"); exit 1 on any miss.</summary>
+    public static async Task<int> Run(IReadOnlyList<string> names, string? format, string objectWord, Func<string, Task<JsonElement?>> lookup)
+    {
+        var found = new List<JsonElement>();
+        var failed = false;
+        foreach (var name in names)
+        {
+            if (await lookup(name) is { } hit) found.Add(hit);
+            else { Console.Error.WriteLine($"Error: No such {objectWord}: {name}"); failed = true; }
+        }
+        Print(found, format);
+        return failed ? 1 : 0;
+    }
+
+    /// <summary>The object, or null when the daemon says 404.</summary>
+    public static async Task<JsonElement?> OrNull(Task<JsonElement> request)
+    {
+        try { return await request; }
+        catch (DaemonError e) when (e.IsNotFound) { return null; }
+    }
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, IndentSize = 4, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Print(IReadOnlyList<JsonElement> objects, string? format)
