@@ -367,22 +367,32 @@ static void op_mkdir(struct rd *r)
     close(fd);
 }
 
+/* Opens the parent directory of path inside the rootfs (no escape through symlinks) and returns a real
+ * directory fd; *name gets the last component, kept in the caller's buffer. */
+static int open_parent_in_root(const char *path, char *buf, size_t len, const char **name, const char *what)
+{
+    snprintf(buf, len, "%s", path);
+    char *slash = strrchr(buf, '/');
+    *name = slash ? slash + 1 : buf;
+    if (slash) *slash = 0;
+    int dir = open_in_root(*buf ? buf : "/", 1, 0);
+    if (dir < 0) SYSFAIL(what, path);
+    char procdir[64];
+    snprintf(procdir, sizeof procdir, "/proc/self/fd/%d", dir);
+    int real = open(procdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (real < 0) SYSFAIL("open", path);
+    close(dir);
+    return real;
+}
+
 static void op_mknod(struct rd *r)
 {
     const char *path = get_str(r);
     uint32_t mode = get_u32(r), maj = get_u32(r), min = get_u32(r), uid = get_u32(r), gid = get_u32(r);
     /* Parent directory inside the rootfs, then a plain name: nothing to escape through. */
     char dirpath[4096];
-    snprintf(dirpath, sizeof dirpath, "%s", path);
-    char *slash = strrchr(dirpath, '/');
-    const char *name = slash ? slash + 1 : dirpath;
-    if (slash) *slash = 0;
-    int dir = open_in_root(*dirpath ? dirpath : "/", 1, 0);
-    if (dir < 0) SYSFAIL("resolve device dir", path);
-    char procdir[64];
-    snprintf(procdir, sizeof procdir, "/proc/self/fd/%d", dir);
-    int real = open(procdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (real < 0) SYSFAIL("open", path);
+    const char *name;
+    int real = open_parent_in_root(path, dirpath, sizeof dirpath, &name, "resolve device dir");
     unlinkat(real, name, 0);
     mode_t m = (mode_t)mode;
     if (mknodat(real, name, m, makedev(maj, min)) < 0) {
@@ -402,26 +412,16 @@ static void op_mknod(struct rd *r)
         if (fchownat(real, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) SYSFAIL("chown", path);
     }
     close(real);
-    close(dir);
 }
 
 static void op_symlink(struct rd *r)
 {
     const char *target = get_str(r), *path = get_str(r);
     char dirpath[4096];
-    snprintf(dirpath, sizeof dirpath, "%s", path);
-    char *slash = strrchr(dirpath, '/');
-    const char *name = slash ? slash + 1 : dirpath;
-    if (slash) *slash = 0;
-    int dir = open_in_root(*dirpath ? dirpath : "/", 1, 0);
-    if (dir < 0) SYSFAIL("resolve symlink dir", path);
-    char procdir[64];
-    snprintf(procdir, sizeof procdir, "/proc/self/fd/%d", dir);
-    int real = open(procdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (real < 0) SYSFAIL("open", path);
+    const char *name;
+    int real = open_parent_in_root(path, dirpath, sizeof dirpath, &name, "resolve symlink dir");
     if (symlinkat(target, real, name) < 0 && errno != EEXIST) SYSFAIL("symlink", path);
     close(real);
-    close(dir);
 }
 
 static void op_pivot(void)
