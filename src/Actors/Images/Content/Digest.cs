@@ -70,7 +70,7 @@ internal sealed class DigestJsonConverter : JsonConverter<Digest>
 }
 
 /// <summary>Hashes a stream as it passes through, so a digest is known once the bytes are consumed.</summary>
-public sealed class DigestingStream(Stream inner, string algorithm = "sha256", bool leaveOpen = false) : Stream
+public sealed class DigestingStream(Stream inner, string algorithm = "sha256", bool leaveOpen = false) : ForwardOnlyReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(Digest.HashName(algorithm));
     private Digest? _digest;
@@ -80,7 +80,6 @@ public sealed class DigestingStream(Stream inner, string algorithm = "sha256", b
     /// <summary>The digest of everything read so far; call once the stream is exhausted.</summary>
     public Digest Digest => _digest ??= Digest.FromHash(algorithm, _hash.GetHashAndReset());
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -108,15 +107,7 @@ public sealed class DigestingStream(Stream inner, string algorithm = "sha256", b
         while (Read(buf) > 0) { }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override long ReadPosition => BytesRead;
 
     protected override void Dispose(bool disposing)
     {

@@ -1,3 +1,4 @@
+using Berth.Actors.Images.Content;
 using System.IO.Compression;
 using ZstdSharp;
 
@@ -37,11 +38,10 @@ public static class Compression
         : CompressionKind.None;
 
     /// <summary>Replays bytes already consumed for sniffing, then continues with the rest of the stream.</summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(byte[] prefix, Stream rest) : ForwardOnlyReadStream
     {
         private int _pos;
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -55,15 +55,6 @@ public static class Compression
             return rest.Read(buffer);
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         protected override void Dispose(bool disposing) { if (disposing) rest.Dispose(); base.Dispose(disposing); }
     }
 }

@@ -1,3 +1,4 @@
+using Berth.Actors.Images.Content;
 using System.Text;
 
 namespace Berth.Actors.Images.Layers;
@@ -244,18 +245,9 @@ public sealed class TarReader(Stream stream)
         return n;
     }
 
-    private sealed class EntryStream(TarReader reader) : Stream
+    private sealed class EntryStream(TarReader reader) : ForwardOnlyReadStream
     {
         public override int Read(byte[] buffer, int offset, int count) => reader.ReadData(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer) => reader.ReadData(buffer);
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -82,12 +82,11 @@ public sealed class LayerIngest(ContentStore content, SnapshotStore snapshots)
     }
 
     /// <summary>Copies what is read from the source into a writer, reporting the running byte count.</summary>
-    private sealed class TeeStream(Stream source, Stream sink, Action<long> onProgress) : Stream
+    private sealed class TeeStream(Stream source, Stream sink, Action<long> onProgress) : ForwardOnlyReadStream
     {
         private long _total;
         private long _lastReport = -1;
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -108,14 +107,6 @@ public sealed class LayerIngest(ContentStore content, SnapshotStore snapshots)
             while (Read(buf) > 0) { }
         }
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _total; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override long ReadPosition => _total;
     }
 }
