@@ -10,6 +10,11 @@ public sealed record ContainerPaths(string DataRoot, string ExecRoot, string Id)
     /// <summary>Short id, so the shim's socket paths stay under the 108-byte sun_path limit.</summary>
     public string StateDir => Path.Combine(ExecRoot, "containers", Id[..12]);
 
+    /// <summary>The container's cgroup (cgroupfs path under every hierarchy), like docker's "/docker/{id}".</summary>
+    public string CgroupPath => CgroupOf(Id);
+
+    public static string CgroupOf(string id) => "/berth/" + id;
+
     /// <summary>The OCI runtime's --root, private to this daemon.</summary>
     public string RuntimeRoot => Path.Combine(ExecRoot, "runtime");
 }

@@ -53,6 +53,7 @@ public static class OciBundle
             Linux = new Linux
             {
                 Namespaces = namespaces,
+                CgroupsPath = ContainerPaths.CgroupOf(def.Id),
                 MaskedPaths = ["/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
                     "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap"],
                 ReadonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
