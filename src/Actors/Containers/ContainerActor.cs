@@ -13,7 +13,7 @@ namespace Berth.Actors.Containers;
 /// One container ("container-{id}"): its definition and lifecycle are persisted; the process itself lives in a
 /// berth-shim that outlives the daemon. Judging requests is <see cref="ContainerState"/>'s job; this actor does the I/O.
 /// </summary>
-public sealed class ContainerActor : ReceivePersistentActor
+public sealed partial class ContainerActor : ReceivePersistentActor
 {
     private readonly ContainerSettings _settings;
     private readonly EventLogSink _events;
