@@ -252,7 +252,7 @@ public sealed class ContainerOpsSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ps_size_reports_the_writable_layer_and_the_root_filesystem()
+    public async Task Ps_size_and_system_df_report_the_writable_layer_and_the_root_filesystem()
     {
         await Ok("run", "--name", "writer", "busybox", "sh", "-c", "echo 123456789 > /file");
         var containers = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Size = true });
@@ -260,6 +260,13 @@ public sealed class ContainerOpsSpecs : IAsyncLifetime
         Assert.True(c.SizeRw >= 10, $"SizeRw {c.SizeRw}");
         Assert.True(c.SizeRootFs > c.SizeRw);
         Assert.Matches(@"^\d+B \(virtual [0-9.]+[kM]B\)$", await Ok("ps", "-a", "-s", "--format", "{{.Size}}"));
+
+        using var http = UnixHttp.Client(_d.Socket);
+        using var df = JsonDocument.Parse(await http.GetStringAsync("/system/df"));
+        var listed = Assert.Single(df.RootElement.GetProperty("Containers").EnumerateArray());
+        Assert.Equal(c.SizeRw, listed.GetProperty("SizeRw").GetInt64());
+        Assert.Equal(c.SizeRootFs, listed.GetProperty("SizeRootFs").GetInt64());
+        Assert.Equal("/writer", listed.GetProperty("Names")[0].GetString());
     }
 
     [Fact]

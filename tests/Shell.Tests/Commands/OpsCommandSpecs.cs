@@ -106,4 +106,21 @@ public sealed class OpsCommandSpecs : DaemonSpecs
         Assert.Equal("Total reclaimed space: 0B\n", await Docker("container", "prune", "-f"));
         Assert.Equal("running\n", await Ok("ps", "-a", "--format", "{{.Names}}"));
     }
+
+    [Fact]
+    public async Task Ps_size_and_filters_print_what_docker_prints()
+    {
+        await Ok("run", "--name", "wrote", "--label", "k=v", "busybox", "sh", "-c", "echo data > /f");
+        await Ok("run", "-d", "--name", "paused", "busybox", "sleep", "1000");
+        await Ok("pause", "paused");
+        foreach (var args in new[]
+        {
+            new[] { "ps", "-a", "-s", "--format", "{{.Names}} {{.Size}}" },
+            ["ps", "-a", "--filter", "status=paused", "--format", "{{.Names}} {{.State}}"],
+            ["ps", "-a", "--filter", "label=k=v", "--filter", "exited=0", "--format", "{{.Names}}"],
+            ["ps", "-a", "--filter", "since=wrote", "-q"],
+        })
+            Assert.Equal(await Docker(args), await Ok(args));
+        Assert.Equal("paused paused\n", await Ok("ps", "--filter", "status=paused", "--format", "{{.Names}} {{.State}}"));
+    }
 }
