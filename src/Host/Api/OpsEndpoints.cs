@@ -47,7 +47,7 @@ public static class OpsEndpoints
 
     /// <summary>
     /// One document per second while streaming (each with the previous reading as precpu); stream=0 waits one interval so
-    /// the CPU numbers have a base, unless one-shot=1 asks for the first reading at once.
+    /// the CPU numbers have a base, unless one-shot=1 asks for the first reading at once or the container is not running.
     /// </summary>
     private static async Task Stats(string id, HttpContext ctx, ActorRegistry reg)
     {
@@ -61,14 +61,21 @@ public static class OpsEndpoints
         var machineMemory = HostCpu.MachineMemory();
         HostSample Host() => new(HostCpu.SystemUsageNanos(), HostCpu.OnlineCpus(), machineMemory);
 
-        if (!stream && (oneShot || first.Usage == null))
+        if (!stream)
         {
-            await Write(ctx, StatsShapes.Document(first, Host(), null, null));
+            if (oneShot || first.Usage == null) await Write(ctx, StatsShapes.Document(first, Host(), null, null));
+            else
+            {
+                var firstHost = Host();
+                await Task.Delay(StatsInterval, ct);
+                var second = await ContainerEndpoints.Ask<ContainerStatsSample>(reg, new SampleContainerStats(id), ctx);
+                await Write(ctx, StatsShapes.Document(second, Host(), first, firstHost));
+            }
             return;
         }
+        // Like dockerd, a container that is not running streams documents with only its name and id.
         var (previous, previousHost) = (first, Host());
-        if (stream && first.Usage != null) await Write(ctx, StatsShapes.Document(first, previousHost, null, null));
-        else await ctx.Response.Body.FlushAsync(ct);
+        await Write(ctx, StatsShapes.Document(first, previousHost, null, null));
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(StatsInterval, ct);
@@ -76,9 +83,7 @@ public static class OpsEndpoints
             try { sample = await ContainerEndpoints.Ask<ContainerStatsSample>(reg, new SampleContainerStats(id), ctx); }
             catch (ApiException e) when (e.Status == 404) { return; } // removed while streaming: the stream ends
             var host = Host();
-            // A stopped container has nothing to report; the stream waits for it to run again, like dockerd's.
-            if (sample.Usage != null) await Write(ctx, StatsShapes.Document(sample, host, previous, previousHost));
-            if (!stream) return;
+            await Write(ctx, StatsShapes.Document(sample, host, previous, previousHost));
             (previous, previousHost) = (sample, host);
         }
     }

@@ -205,6 +205,36 @@ public sealed class ContainerOpsSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stats_of_a_container_that_is_not_running_carry_only_its_name_and_id()
+    {
+        var id = await Ok("create", "--name", "idle", "busybox", "true");
+        using var http = UnixHttp.Client(_d.Socket);
+        using (var once = JsonDocument.Parse(await http.GetStringAsync("/containers/idle/stats?stream=0")))
+        {
+            Assert.Equal("0001-01-01T00:00:00Z", once.RootElement.GetProperty("read").GetString());
+            Assert.Equal(id, once.RootElement.GetProperty("id").GetString());
+            Assert.Empty(once.RootElement.GetProperty("memory_stats").EnumerateObject());
+        }
+        using var cts = new CancellationTokenSource();
+        var documents = new List<ContainerStatsResponse>();
+        try
+        {
+            await _client.Containers.GetContainerStatsAsync("idle", new ContainerStatsParameters { Stream = true },
+                new Progress<ContainerStatsResponse>(s =>
+                {
+                    lock (documents) documents.Add(s);
+                    if (documents.Count >= 2) cts.Cancel();
+                }), cts.Token);
+        }
+        catch (OperationCanceledException) { }
+        lock (documents)
+        {
+            Assert.True(documents.Count >= 2);
+            Assert.All(documents, d => Assert.Equal("/idle", d.Name));
+        }
+    }
+
+    [Fact]
     public async Task Update_raises_the_pids_limit_of_the_live_cgroup_and_refuses_what_dockerd_refuses()
     {
         var id = await Ok("run", "-d", "--name", "limited", "busybox", "sleep", "1000");
