@@ -12,6 +12,8 @@ namespace Berth.Host.Api;
 public static class OpsEndpoints
 {
     private static readonly TimeSpan StatsInterval = TimeSpan.FromSeconds(1);
+    // A reading takes microseconds; a request queued at a container that is being removed is never answered.
+    private static readonly TimeSpan SampleTimeout = TimeSpan.FromSeconds(5);
 
     public static void Map(IEndpointRouteBuilder api)
     {
@@ -79,9 +81,11 @@ public static class OpsEndpoints
         while (!ct.IsCancellationRequested)
         {
             await Task.Delay(StatsInterval, ct);
+            // Removed while streaming (gone, or stopping with this request in its mailbox): the stream ends.
             ContainerStatsSample sample;
-            try { sample = await ContainerEndpoints.Ask<ContainerStatsSample>(reg, new SampleContainerStats(id), ctx); }
-            catch (ApiException e) when (e.Status == 404) { return; } // removed while streaming: the stream ends
+            try { sample = await ContainerEndpoints.Ask<ContainerStatsSample>(reg, new SampleContainerStats(id), ctx, SampleTimeout); }
+            catch (ApiException e) when (e.Status == 404) { return; }
+            catch (AskTimeoutException) { return; }
             var host = Host();
             await Write(ctx, StatsShapes.Document(sample, host, previous, previousHost));
             (previous, previousHost) = (sample, host);
