@@ -1,6 +1,7 @@
 # Debian packages berth needs, installed once when missing (sourced by build.sh and test.sh).
 # One list, one apt-get update, one install.
-berth_build_packages=(gcc make libc6-dev libseccomp-dev zlib1g-dev clang busybox-static runc)
+# procps: berthd runs the host's ps for docker top.
+berth_build_packages=(gcc make libc6-dev libseccomp-dev zlib1g-dev clang busybox-static runc procps)
 berth_test_packages=(postgresql iproute2 tmux skopeo umoci docker.io)
 
 berth_ensure_packages() {

@@ -85,6 +85,7 @@ public static class Daemon
         builder.Services.AddSingleton(DaemonIdentity.LoadOrCreate(options));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.Services.AddSingleton<IInfoContributor, ImagesInfo>();
+        builder.Services.AddSingleton<IInfoContributor, ContainersInfo>();
         builder.Services.AddBerthActors(options);
 
         var app = builder.Build();

@@ -40,6 +40,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         Recover<ContainerStartedEvent>(e => _state = _state.Started(e.Pid, e.At));
         Recover<ContainerDiedEvent>(e => _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error));
         Recover<RecoveryCompleted>(_ => Self.Tell(Reconnect.Instance));
+        RecoverOps();
 
         Command<Define>(d => Persist(d.Definition, def =>
         {
@@ -62,6 +63,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         CommandAsync<RemoveContainer>(r => Remove(r.Force, Sender));
         CommandAsync<RemoveAfterExit>(r => RemoveNow(r.Removers));
         CommandAsync<ShimExited>(e => e.Generation == _generation ? Exited(e.Exit) : Task.CompletedTask);
+        HandleOps();
     }
 
     public override string PersistenceId { get; }
@@ -285,6 +287,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
     private async Task Signal(int signal)
     {
         if (_shim == null) return;
+        ThawForSignal(signal);
         Record("kill", ("signal", signal.ToString()));
         await _shim.KillAsync(signal);
     }

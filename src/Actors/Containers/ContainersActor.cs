@@ -9,7 +9,7 @@ namespace Berth.Actors.Containers;
 /// "containers": owns the names and the list of containers (persisted as "containers"), creates the per-container
 /// actors, brings them back at daemon start, and routes requests by id, id prefix or name.
 /// </summary>
-public sealed class ContainersActor : ReceivePersistentActor
+public sealed partial class ContainersActor : ReceivePersistentActor
 {
     public const string Name = "containers";
 
@@ -34,6 +34,7 @@ public sealed class ContainersActor : ReceivePersistentActor
         {
             foreach (var id in _names.Values) Spawn(id);
         });
+        RecoverOps();
 
         CommandAsync<CreateContainer>(Create);
         Command<ListContainers>(l => Sender.Tell(new ContainerList(
@@ -48,6 +49,7 @@ public sealed class ContainersActor : ReceivePersistentActor
             Forget(e);
             Sender.Tell(new ContainerDone());
         }));
+        HandleOps();
         Command<IContainerTargeted>(Route);
     }
 
@@ -74,7 +76,7 @@ public sealed class ContainersActor : ReceivePersistentActor
     private void Route(IContainerTargeted cmd)
     {
         if (Resolve(cmd.Ref) is { } id) _children[id].Forward(cmd);
-        else Sender.Tell(new ContainerError(404, $"No such container: {cmd.Ref}"));
+        else Sender.Tell(Ambiguous(cmd.Ref) ?? new ContainerError(404, $"No such container: {cmd.Ref}"));
     }
 
     /// <summary>Full id, name (with or without '/'), then a unique id prefix.</summary>
@@ -98,8 +100,7 @@ public sealed class ContainersActor : ReceivePersistentActor
         }
         if (name != null && _names.TryGetValue(name, out var holder))
         {
-            sender.Tell(new ContainerError(409,
-                $"Conflict. The container name \"/{name}\" is already in use by container \"{holder}\". You have to remove (or rename) that container to be able to reuse that name."));
+            sender.Tell(new ContainerError(409, NameInUse(name, holder)));
             return;
         }
         var runtimeName = c.HostConfig.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;

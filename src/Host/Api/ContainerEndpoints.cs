@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Berth.Actors.Containers;
 using Berth.Actors.Protocol;
+using Berth.Host.Configuration;
 using Berth.Host.Hosting;
 using Berth.Runtime.Containers;
 using Microsoft.AspNetCore.Http.Features;
@@ -40,6 +41,7 @@ public static class ContainerEndpoints
         });
         api.MapGet("/containers/{id}/logs", ContainerLogs.Serve);
         api.MapPost("/containers/{id}/attach", ContainerAttach.Serve);
+        OpsEndpoints.Map(api);
     }
 
     private static StatusReply Done(ContainerDone d) => new(d.NotModified ? 304 : 204);
@@ -94,16 +96,23 @@ public static class ContainerEndpoints
         return new JsonReply(new { created.Id, Warnings = Array.Empty<string>() }, 201);
     }
 
-    private static async Task<IResult> List(HttpContext ctx, ActorRegistry reg)
+    private static async Task<IResult> List(HttpContext ctx, ActorRegistry reg, DaemonOptions options)
     {
-        var filters = Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited" });
+        var filters = Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited", "before", "since" });
+        ContainerListFilters.Validate(filters);
         var all = Query.Bool(ctx.Request, "all") || filters.ContainsKey("status") || filters.ContainsKey("exited");
         var limit = Query.Int(ctx.Request, "limit") ?? -1;
-        var items = (await Ask<ContainerList>(reg, new ListContainers(all || limit > 0), ctx)).Items
+        var listed = (await Ask<ContainerList>(reg, new ListContainers(true), ctx)).Items;
+        var items = ContainerListFilters.BeforeSince(listed, filters)
+            .Where(v => all || limit > 0 || v.State.Running)
             .Where(v => ContainerShapes.Matches(v, filters));
         if (limit > 0) items = items.Take(limit);
         var now = DateTimeOffset.UtcNow;
-        return new JsonReply(items.Select(v => ContainerShapes.Summary(v, now)).ToList());
+        if (!Query.Bool(ctx.Request, "size")) return new JsonReply(items.Select(v => ContainerShapes.Summary(v, now)).ToList());
+        var imageSizes = await OpsEndpoints.ImageSizes(reg, ctx);
+        var sized = new List<JsonObject>();
+        foreach (var v in items) sized.Add(await OpsEndpoints.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
+        return new JsonReply(sized);
     }
 
     /// <summary>The 200 header goes out at once (docker run waits on it before start); the body comes with the exit.</summary>

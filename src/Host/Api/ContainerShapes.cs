@@ -98,6 +98,7 @@ public static class ContainerShapes
     private static string Describe(ContainerView v, DateTimeOffset now)
     {
         var s = v.State;
+        if (s.Paused) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))} (Paused)";
         if (s.Running) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))}";
         return s.Status switch
         {

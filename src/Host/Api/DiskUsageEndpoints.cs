@@ -1,20 +1,26 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Berth.Actors.Protocol;
+using Berth.Host.Configuration;
 
 namespace Berth.Host.Api;
 
-/// <summary>GET /system/df: what images (and later containers and volumes) take on disk.</summary>
+/// <summary>GET /system/df: what images and containers (and later volumes) take on disk.</summary>
 public static class DiskUsageEndpoints
 {
-    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/system/df", async (HttpContext ctx, ActorRegistry reg) =>
+    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/system/df", async (HttpContext ctx, ActorRegistry reg, DaemonOptions options) =>
     {
         var images = (await ImageEndpoints.Ask<ImageDiskUsageReport>(reg, GetImageDiskUsage.Instance, ctx)).Usage;
+        var containers = await ContainerEndpoints.Ask<ContainerList>(reg, new ListContainers(true), ctx);
+        var imageSizes = await OpsEndpoints.ImageSizes(reg, ctx);
+        var now = DateTimeOffset.UtcNow;
+        var sized = new List<System.Text.Json.Nodes.JsonObject>();
+        foreach (var v in containers.Items) sized.Add(await OpsEndpoints.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
         return new JsonReply(new
         {
             images.LayersSize,
             images.Images,
-            Containers = Array.Empty<object>(),
+            Containers = sized,
             Volumes = Array.Empty<object>(),
             BuildCache = Array.Empty<object>(),
             BuilderSize = 0,

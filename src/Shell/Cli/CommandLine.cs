@@ -27,6 +27,9 @@ public static class CommandLine
         new("rename", "Rename a container", ContainerCommands.Rename),
         new("pause", "Pause all processes within one or more containers", ContainerCommands.Pause),
         new("unpause", "Unpause all processes within one or more containers", ContainerCommands.Unpause),
+        new("top", "Display the running processes of a container", OpsCommands.Top),
+        new("stats", "Display a live stream of container(s) resource usage statistics", OpsCommands.Stats),
+        new("update", "Update configuration of one or more containers", OpsCommands.Update),
         new("container", "Manage containers (ls, inspect, run, start, stop, rm, logs, ...)", Container),
         new("images", "List images", ImageCommands.List),
         new("image", "Manage images (ls, inspect, history, tag, rm, prune, import, save, load)", Image),
@@ -54,6 +57,7 @@ public static class CommandLine
         ["kill"] = ContainerCommands.Kill, ["rm"] = ContainerCommands.Remove, ["remove"] = ContainerCommands.Remove,
         ["logs"] = ContainerCommands.Logs, ["wait"] = ContainerCommands.Wait, ["rename"] = ContainerCommands.Rename,
         ["pause"] = ContainerCommands.Pause, ["unpause"] = ContainerCommands.Unpause,
+        ["top"] = OpsCommands.Top, ["stats"] = OpsCommands.Stats, ["update"] = OpsCommands.Update, ["prune"] = OpsCommands.Prune,
     };
 
     private static Task<int> Container(GlobalOptions g, string[] args) =>

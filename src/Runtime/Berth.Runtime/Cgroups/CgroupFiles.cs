@@ -8,7 +8,8 @@ internal static class CgroupFiles
     public static void Write(string dir, string file, string value)
     {
         var path = System.IO.Path.Combine(dir, file);
-        var fd = Sys.open(path, Sys.O_WRONLY | Sys.O_CLOEXEC, 0);
+        // O_TRUNC as runc does: a no-op on cgroupfs, and a plain file (a test fixture) then holds exactly the value.
+        var fd = Sys.open(path, Sys.O_WRONLY | Sys.O_TRUNC | Sys.O_CLOEXEC, 0);
         if (fd < 0) Errno.Check(fd, "open", path);
         try { Sys.WriteAll(fd, System.Text.Encoding.ASCII.GetBytes(value), path + " <- " + value); }
         finally { Sys.close(fd); }

@@ -144,4 +144,65 @@ public sealed class CgroupV1(CgroupLayout layout, string path) : ICgroup
             pids == null ? -1 : CgroupFiles.ReadLong(pids, "pids.max"),
             acct == null ? -1 : CgroupFiles.ReadLong(acct, "cpuacct.usage"));
     }
+
+    public CgroupUsage Usage()
+    {
+        var cpuacct = Controller("cpuacct");
+        var cpu = Controller("cpu");
+        var mem = Controller("memory");
+        var pids = Controller("pids");
+        var blkio = Controller("blkio");
+        var ticks = CgroupUsageParser.KeyValues(ReadIn(cpuacct, "cpuacct.stat"));
+        var throttling = CgroupUsageParser.KeyValues(ReadIn(cpu, "cpu.stat"));
+        const long tick = 1_000_000_000 / CgroupUsageParser.UserHz;
+        // The recursive throttle counters exist with every I/O scheduler; the CFQ ones only with CFQ/BFQ.
+        var bytes = CgroupUsageParser.BlkioV1(ReadIn(blkio, "blkio.throttle.io_service_bytes_recursive") ?? ReadIn(blkio, "blkio.throttle.io_service_bytes"));
+        var ios = CgroupUsageParser.BlkioV1(ReadIn(blkio, "blkio.throttle.io_serviced_recursive") ?? ReadIn(blkio, "blkio.throttle.io_serviced"));
+        return new CgroupUsage
+        {
+            CpuTotalNanos = CgroupUsageParser.Number(ReadIn(cpuacct, "cpuacct.usage")),
+            CpuUserNanos = ticks.TryGetValue("user", out var u) ? u * tick : -1,
+            CpuSystemNanos = ticks.TryGetValue("system", out var sy) ? sy * tick : -1,
+            CpuPerCpuNanos = CgroupUsageParser.PerCpu(ReadIn(cpuacct, "cpuacct.usage_percpu")),
+            ThrottlingPeriods = throttling.GetValueOrDefault("nr_periods", -1),
+            ThrottledPeriods = throttling.GetValueOrDefault("nr_throttled", -1),
+            ThrottledNanos = throttling.GetValueOrDefault("throttled_time", -1),
+            MemoryUsage = CgroupUsageParser.Number(ReadIn(mem, "memory.usage_in_bytes")),
+            MemoryMaxUsage = CgroupUsageParser.Number(ReadIn(mem, "memory.max_usage_in_bytes")),
+            MemoryLimit = CgroupUsageParser.Number(ReadIn(mem, "memory.limit_in_bytes")),
+            MemoryStat = CgroupUsageParser.KeyValues(ReadIn(mem, "memory.stat")),
+            PidsCurrent = CgroupUsageParser.Number(ReadIn(pids, "pids.current")),
+            PidsLimit = CgroupUsageParser.Number(ReadIn(pids, "pids.max")),
+            IoServiceBytes = bytes,
+            IoServiced = ios,
+        };
+    }
+
+    private static string? ReadIn(string? dir, string file) => dir == null ? null : CgroupFiles.Read(dir, file);
+
+    public void Update(Resources r)
+    {
+        if (r.Memory is { } m)
+        {
+            var mem = Need("memory", "linux.resources.memory");
+            var swapFile = File.Exists(System.IO.Path.Combine(mem, "memory.memsw.limit_in_bytes"));
+            if (m.Reservation is { } res) CgroupFiles.Write(mem, "memory.soft_limit_in_bytes", res.ToString());
+            var swap = swapFile ? m.Swap : null;
+            // The kernel wants limit <= memsw at every moment, so the order of the two writes depends on the direction.
+            var swapFirst = swap is { } s && m.Limit is not null && (s == -1 || CgroupFiles.ReadLong(mem, "memory.limit_in_bytes") < s);
+            if (swapFirst) CgroupFiles.Write(mem, "memory.memsw.limit_in_bytes", swap!.Value.ToString());
+            if (m.Limit is { } limit) CgroupFiles.Write(mem, "memory.limit_in_bytes", limit.ToString());
+            if (!swapFirst && swap is { } sw) CgroupFiles.Write(mem, "memory.memsw.limit_in_bytes", sw.ToString());
+        }
+        if (r.Cpu is { } c)
+        {
+            if (c.Shares is { } shares) CgroupFiles.Write(Need("cpu", "linux.resources.cpu.shares"), "cpu.shares", shares.ToString());
+            if (c.Period is { } period) CgroupFiles.Write(Need("cpu", "linux.resources.cpu.period"), "cpu.cfs_period_us", period.ToString());
+            if (c.Quota is { } quota) CgroupFiles.Write(Need("cpu", "linux.resources.cpu.quota"), "cpu.cfs_quota_us", quota.ToString());
+            if (!string.IsNullOrEmpty(c.Cpus)) CgroupFiles.Write(Need("cpuset", "linux.resources.cpu.cpus"), "cpuset.cpus", c.Cpus);
+            if (!string.IsNullOrEmpty(c.Mems)) CgroupFiles.Write(Need("cpuset", "linux.resources.cpu.mems"), "cpuset.mems", c.Mems);
+        }
+        if (r.Pids is { } p)
+            CgroupFiles.Write(Need("pids", "linux.resources.pids"), "pids.max", p.Limit > 0 ? p.Limit.ToString() : "max");
+    }
 }

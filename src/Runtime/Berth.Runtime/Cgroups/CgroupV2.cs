@@ -102,4 +102,38 @@ public sealed class CgroupV2(string mount, string path) : ICgroup
         CgroupFiles.ReadLong(Dir, "pids.current"),
         CgroupFiles.ReadLong(Dir, "pids.max"),
         CgroupFiles.ReadKey(Dir, "cpu.stat", "usage_usec") is var u and >= 0 ? u * 1000 : -1);
+
+    public CgroupUsage Usage()
+    {
+        var cpu = CgroupUsageParser.KeyValues(CgroupFiles.Read(Dir, "cpu.stat"));
+        var (bytes, ios) = CgroupUsageParser.IoStatV2(CgroupFiles.Read(Dir, "io.stat"));
+        long Micros(string key) => cpu.TryGetValue(key, out var v) ? v * 1000 : -1;
+        return new CgroupUsage
+        {
+            CpuTotalNanos = Micros("usage_usec"),
+            CpuUserNanos = Micros("user_usec"),
+            CpuSystemNanos = Micros("system_usec"),
+            ThrottlingPeriods = cpu.GetValueOrDefault("nr_periods", -1),
+            ThrottledPeriods = cpu.GetValueOrDefault("nr_throttled", -1),
+            ThrottledNanos = Micros("throttled_usec"),
+            MemoryUsage = CgroupUsageParser.Number(CgroupFiles.Read(Dir, "memory.current")),
+            MemoryMaxUsage = CgroupUsageParser.Number(CgroupFiles.Read(Dir, "memory.peak")),
+            MemoryLimit = CgroupUsageParser.Number(CgroupFiles.Read(Dir, "memory.max")),
+            MemoryStat = CgroupUsageParser.KeyValues(CgroupFiles.Read(Dir, "memory.stat")),
+            PidsCurrent = CgroupUsageParser.Number(CgroupFiles.Read(Dir, "pids.current")),
+            PidsLimit = CgroupUsageParser.Number(CgroupFiles.Read(Dir, "pids.max")),
+            IoServiceBytes = bytes,
+            IoServiced = ios,
+        };
+    }
+
+    public void Update(Resources r)
+    {
+        foreach (var (file, value, field) in Limits(r))
+        {
+            if (!File.Exists(System.IO.Path.Combine(Dir, file)))
+                throw new ConfigException(field, $"{file} does not exist: the controller is not available in {Dir}");
+            CgroupFiles.Write(Dir, file, value);
+        }
+    }
 }

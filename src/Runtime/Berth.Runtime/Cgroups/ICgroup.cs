@@ -32,6 +32,12 @@ public interface ICgroup
 
     /// <summary>Current usage counters.</summary>
     CgroupStats Stats();
+
+    /// <summary>The full usage picture docker's stats endpoint reports (cpu, memory, pids, block I/O).</summary>
+    CgroupUsage Usage();
+
+    /// <summary>Changes the limits of a live cgroup (docker update): only what <paramref name="resources"/> sets is written.</summary>
+    void Update(Resources resources);
 }
 
 /// <summary>Usage counters read from a cgroup.</summary>

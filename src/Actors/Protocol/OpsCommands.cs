@@ -1,0 +1,53 @@
+using Berth.Actors.Protocol.Serialization;
+using Berth.Runtime.Cgroups;
+
+namespace Berth.Actors.Protocol;
+
+/// <summary>POST /containers/{id}/pause: freezes every process of the container.</summary>
+public sealed record PauseContainer(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>POST /containers/{id}/unpause.</summary>
+public sealed record UnpauseContainer(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>POST /containers/{id}/rename?name=: answered by the containers actor, which owns the names.</summary>
+public sealed record RenameContainer(string Ref, string NewName) : IContainerCommand, IBerthMessage;
+
+/// <summary>GET /containers/{id}/top: the host pids of the container's processes.</summary>
+public sealed record ListContainerProcesses(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>The host pids of a running container's processes.</summary>
+public sealed record ContainerProcesses(string Id, IReadOnlyList<int> Pids) : IBerthMessage;
+
+/// <summary>GET /containers/{id}/stats: one reading of the container's cgroup.</summary>
+public sealed record SampleContainerStats(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>One reading; Usage is null when the container is not running.</summary>
+public sealed record ContainerStatsSample(string Id, string Name, DateTimeOffset Read, CgroupUsage? Usage) : IBerthMessage;
+
+/// <summary>POST /containers/{id}/update's body: zero or null means "leave as it is", like docker.</summary>
+public sealed record ContainerResourceUpdate
+{
+    public long Memory { get; init; }
+    public long MemorySwap { get; init; }
+    public long MemoryReservation { get; init; }
+    public long NanoCpus { get; init; }
+    public long CpuShares { get; init; }
+    public long CpuPeriod { get; init; }
+    public long CpuQuota { get; init; }
+    public string CpusetCpus { get; init; } = "";
+    public string CpusetMems { get; init; } = "";
+    public long? PidsLimit { get; init; }
+    public RestartPolicySpec? RestartPolicy { get; init; }
+}
+
+/// <summary>POST /containers/{id}/update.</summary>
+public sealed record UpdateContainer(string Ref, ContainerResourceUpdate Update) : IContainerTargeted, IBerthMessage;
+
+/// <summary>The update was applied (and persisted); Warnings as docker's {"Warnings":[]}.</summary>
+public sealed record ContainerUpdated(IReadOnlyList<string> Warnings) : IBerthMessage;
+
+/// <summary>POST /containers/prune: removes stopped containers created before Until carrying the labels (label) and not the others (label!).</summary>
+public sealed record PruneContainers(DateTimeOffset? Until, IReadOnlyList<string> Labels, IReadOnlyList<string> NotLabels) : IContainerCommand, IBerthMessage;
+
+/// <summary>What prune removed; SpaceReclaimed is the sum of their writable layers.</summary>
+public sealed record ContainersPruned(IReadOnlyList<string> Deleted, long SpaceReclaimed) : IBerthMessage;
