@@ -123,6 +123,11 @@ public sealed partial class ContainerActor : ReceivePersistentActor
                 sender.Tell(new ContainerDone());
             });
         }
+        catch (Bundle.ContainerUserException e)
+        {
+            await Failed(128, e.Message);
+            sender.Tell(new ContainerError(500, e.Message));
+        }
         catch (ShimLaunchException e)
         {
             await Failed(e.ExitCode, e.Message);

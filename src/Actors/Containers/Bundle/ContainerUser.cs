@@ -28,7 +28,7 @@ public static class ContainerUser
             if (entry.Length >= 6 && entry[5].Length > 0) home = entry[5];
         }
         else if (!uint.TryParse(userPart, out uid))
-            throw new ArgumentException($"unable to find user {userPart}: no matching entries in passwd file");
+            throw new ContainerUserException($"unable to find user {userPart}: no matching entries in passwd file");
 
         var extra = new List<uint>();
         if (groupPart != null)
@@ -36,7 +36,7 @@ public static class ContainerUser
             var g = groups.FirstOrDefault(x => x.Length >= 3 && (x[0] == groupPart || x[2] == groupPart));
             if (g != null && uint.TryParse(g[2], out var byFile)) gid = byFile;
             else if (!uint.TryParse(groupPart, out gid))
-                throw new ArgumentException($"unable to find group {groupPart}: no matching entries in group file");
+                throw new ContainerUserException($"unable to find group {groupPart}: no matching entries in group file");
         }
         else if (name != null)
         {
@@ -54,3 +54,6 @@ public static class ContainerUser
         return File.ReadLines(path).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split(':')).ToList();
     }
 }
+
+/// <summary>The User names no entry of the container's passwd or group file: the start fails like docker's (exit 128).</summary>
+public sealed class ContainerUserException(string message) : ArgumentException(message);

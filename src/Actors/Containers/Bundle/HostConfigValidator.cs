@@ -122,6 +122,10 @@ public static class HostConfigValidator
         if (!ipc && !uts && !net) throw new HostConfigException($"sysctl \"{key}\" is not in a separate kernel namespace");
     }
 
+    /// <summary>Go's net.ParseIP: a dotted quad or an IPv6 address, not .NET's legacy forms ("1.2.3", "10").</summary>
+    public static bool IsIp(string s) =>
+        IPAddress.TryParse(s, out var a) && (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? s.Contains(':') : s.Split('.').Length == 4);
+
     private static void Names(ContainerHostConfig h)
     {
         foreach (var e in h.ExtraHosts ?? [])
@@ -129,9 +133,9 @@ public static class HostConfigValidator
             var i = e.IndexOf(':');
             if (i <= 0) throw new HostConfigException($"bad format for add-host: \"{e}\"");
             var ip = e[(i + 1)..].Trim('[', ']');
-            if (!IPAddress.TryParse(ip, out _)) throw new HostConfigException($"invalid IP address in add-host: \"{e[(i + 1)..]}\"");
+            if (!IsIp(ip)) throw new HostConfigException($"invalid IP address in add-host: \"{e[(i + 1)..]}\"");
         }
         foreach (var d in h.Dns ?? [])
-            if (!IPAddress.TryParse(d, out _)) throw new HostConfigException($"IP address is not correctly formatted: {d}");
+            if (!IsIp(d)) throw new HostConfigException($"IP address is not correctly formatted: {d}");
     }
 }

@@ -21,8 +21,16 @@ public static class OciSecurity
 
     public static readonly IReadOnlyList<string> ReadonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
-    /// <summary>Every capability this kernel knows.</summary>
-    public static IReadOnlyList<string> AllCapabilities => CapabilityNames.All.Take(CapabilityNames.LastCap() + 1).ToList();
+    /// <summary>Every capability this kernel knows that berthd itself may pass on (its bounding set), as docker's GetAllCapabilities.</summary>
+    public static IReadOnlyList<string> AllCapabilities
+    {
+        get
+        {
+            var bounding = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapBnd:", StringComparison.Ordinal)) is { } line
+                ? Convert.ToUInt64(line[7..].Trim(), 16) : ulong.MaxValue;
+            return CapabilityNames.All.Take(CapabilityNames.LastCap() + 1).Where((_, bit) => (bounding & (1UL << bit)) != 0).ToList();
+        }
+    }
 
     /// <summary>
     /// docker's TweakCapabilities: privileged gets all; CapAdd ALL = all but the dropped; CapDrop ALL = only the added;

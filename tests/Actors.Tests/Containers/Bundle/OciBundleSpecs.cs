@@ -100,8 +100,8 @@ public sealed class OciBundleSpecs : IDisposable
         var mixed = ContainerUser.Resolve(root, "app:wheel");
         Assert.Equal((1000u, 10u), (mixed.User.Uid, mixed.User.Gid));
         Assert.Equal((4242u, 7u), (ContainerUser.Resolve(root, "4242:7").User.Uid, ContainerUser.Resolve(root, "4242:7").User.Gid));
-        Assert.Equal("unable to find user nobody2: no matching entries in passwd file", Assert.Throws<ArgumentException>(() => ContainerUser.Resolve(root, "nobody2")).Message);
-        Assert.Equal("unable to find group staff: no matching entries in group file", Assert.Throws<ArgumentException>(() => ContainerUser.Resolve(root, "app:staff")).Message);
+        Assert.Equal("unable to find user nobody2: no matching entries in passwd file", Assert.Throws<ContainerUserException>(() => ContainerUser.Resolve(root, "nobody2")).Message);
+        Assert.Equal("unable to find group staff: no matching entries in group file", Assert.Throws<ContainerUserException>(() => ContainerUser.Resolve(root, "app:staff")).Message);
     }
 
     [Fact]
