@@ -36,23 +36,26 @@ public sealed class HostConfigSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Caps_binds_tmpfs_read_only_rootfs_ulimits_and_names_take_effect_inside_the_container()
+    public async Task Caps_binds_tmpfs_read_only_rootfs_ulimits_shm_sysctls_and_names_take_effect_inside_the_container()
     {
         var data = _dir.Combine("data");
         Directory.CreateDirectory(data);
         File.WriteAllText(Path.Combine(data, "seen"), "from the host");
         var output = await Ok("run", "--rm", "--cap-drop", "ALL", "--cap-add", "net_admin", "-v", data + ":/data:ro", "--tmpfs", "/scratch:size=1m",
-            "--read-only", "--ulimit", "nofile=123:456", "-h", "box", "--add-host", "db:10.1.2.3", "--dns", "192.0.2.53", "--dns-search", "example.com",
+            "--read-only", "--ulimit", "nofile=123:456", "--shm-size", "8m", "--sysctl", "kernel.shmmax=1000000", "-h", "box", "--add-host", "db:10.1.2.3", "--dns", "192.0.2.53", "--dns-search", "example.com",
             "busybox", "sh", "-c",
             "grep CapEff /proc/self/status; cat /data/seen; echo; touch /data/x 2>/dev/null && echo bind-rw || echo bind-ro; " +
             "grep ' /scratch ' /proc/mounts; touch /scratch/ok && echo tmpfs-rw; touch /rootfile 2>/dev/null && echo root-rw || echo root-ro; " +
-            "ulimit -n; ulimit -Hn; hostname; cat /etc/hostname; grep db /etc/hosts; cat /etc/resolv.conf");
+            "ulimit -n; ulimit -Hn; hostname; cat /etc/hostname; grep db /etc/hosts; cat /etc/resolv.conf; " +
+            "echo shmmax=$(cat /proc/sys/kernel/shmmax); grep ' /dev/shm ' /proc/mounts");
         Assert.Contains("CapEff:\t0000000000001000\n", output);  // CAP_NET_ADMIN (bit 12) only
         Assert.Contains("from the host\nbind-ro\n", output);
         Assert.Matches(@"tmpfs /scratch tmpfs rw,nosuid,nodev,noexec,relatime,size=1024k", output);
         Assert.Contains("tmpfs-rw\nroot-ro\n123\n456\nbox\nbox\n10.1.2.3\tdb\n", output);
         Assert.Contains("search example.com\n", output);
         Assert.Contains("nameserver 192.0.2.53\n", output);
+        Assert.Contains("shmmax=1000000\n", output);
+        Assert.Matches(@"shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=8192k", output);
         Assert.False(File.Exists(Path.Combine(data, "x")));
     }
 
