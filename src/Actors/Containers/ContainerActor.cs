@@ -125,6 +125,11 @@ public sealed partial class ContainerActor : ReceivePersistentActor
                 sender.Tell(new ContainerDone());
             });
         }
+        catch (Bundle.ContainerUserException e)
+        {
+            await Failed(128, e.Message);
+            sender.Tell(new ContainerError(500, e.Message));
+        }
         catch (ShimLaunchException e)
         {
             await Failed(e.ExitCode, e.Message);
@@ -165,6 +170,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             Directory.CreateDirectory(Paths.StateDir);
             var args = new ShimArguments(def.Id, Paths.Dir, Paths.StateDir, def.Runtime, Paths.RuntimeRoot, Paths.LogPath,
                 Stdin: def.Config.OpenStdin, StdinOnce: def.Config.StdinOnce, WaitForStart: true);
+            args = args with { LogRotation = Bundle.LogDriver.Rotation(def.HostConfig.LogConfig, _settings.LogOpts), LogPath = Bundle.LogDriver.Name(def.HostConfig.LogConfig) == "none" ? null : args.LogPath };
             await ShimLauncher.LaunchAsync(_settings.ShimBinary, args);
             var shim = await ShimClient.ConnectAsync(Paths.StateDir);
             _shim = shim;

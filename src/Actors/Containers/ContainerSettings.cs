@@ -1,12 +1,13 @@
 namespace Berth.Actors.Containers;
 
-/// <summary>The daemon's facts the containers need: roots, the shim binary and the OCI runtimes by name.</summary>
+/// <summary>The daemon's facts the containers need: roots, the shim binary, the OCI runtimes by name and the daemon's --log-opt defaults.</summary>
 public sealed record ContainerSettings(
     string DataRoot,
     string ExecRoot,
     string ShimBinary,
     IReadOnlyDictionary<string, string> Runtimes,
-    string DefaultRuntime)
+    string DefaultRuntime,
+    IReadOnlyDictionary<string, string>? LogOpts = null)
 {
     public ContainerPaths PathsOf(string id) => new(DataRoot, ExecRoot, id);
 }

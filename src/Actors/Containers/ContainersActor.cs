@@ -114,6 +114,18 @@ public sealed partial class ContainersActor : ReceivePersistentActor
             sender.Tell(new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)"));
             return;
         }
+        ContainerHostConfig hostConfig;
+        try { hostConfig = Bundle.HostConfigValidator.Validate(c.HostConfig); }
+        catch (Bundle.HostConfigException invalid)
+        {
+            sender.Tell(new ContainerError(invalid.Status, invalid.Message));
+            return;
+        }
+        if (hostConfig.Init == true && !File.Exists(OciBundle.InitBinary))
+        {
+            sender.Tell(new ContainerError(500, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation"));
+            return;
+        }
         var reply = await _images.Ask<object>(new ResolveImage(c.Config.Image), TimeSpan.FromSeconds(30));
         if (reply is ImageError e)
         {
@@ -129,7 +141,7 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         }
         var id = ContainerNames.NewId();
         name ??= UniqueRandomName();
-        var def = new ContainerDefinition(id, "/" + name, DateTimeOffset.UtcNow, image.Id, config, c.HostConfig, image.LowerDirs, image.ChainIds, runtime);
+        var def = new ContainerDefinition(id, "/" + name, DateTimeOffset.UtcNow, image.Id, config, hostConfig, image.LowerDirs, image.ChainIds, runtime);
         Persist(new ContainerAdded(id, name), a =>
         {
             _names[a.Name] = a.Id;

@@ -1,4 +1,5 @@
 using Berth.Actors.Containers;
+using Berth.Actors.Containers.Bundle;
 using Berth.Actors.Protocol;
 
 namespace Berth.Host.Api;
@@ -20,9 +21,9 @@ public static class ContainerShapes
             v.State.ExitCode, v.State.Error, StartedAt = Time(v.State.StartedAt), FinishedAt = Time(v.State.FinishedAt),
         },
         v.Image,
-        ResolvConfPath = "",
-        HostnamePath = "",
-        HostsPath = "",
+        ResolvConfPath = ContainerFiles.ResolvConf(ContainerDir(v)),
+        HostnamePath = ContainerFiles.Hostname(ContainerDir(v)),
+        HostsPath = ContainerFiles.Hosts(ContainerDir(v)),
         v.LogPath,
         v.Name,
         RestartCount = 0,
@@ -32,16 +33,9 @@ public static class ContainerShapes
         ProcessLabel = "",
         AppArmorProfile = "",
         ExecIDs = (string[]?)null,
-        HostConfig = new
-        {
-            LogConfig = new { Type = "json-file", Config = new Dictionary<string, string>() },
-            NetworkMode = NetworkMode(v),
-            RestartPolicy = new { Name = "no", MaximumRetryCount = 0 },
-            v.HostConfig.AutoRemove,
-            Runtime = v.HostConfig.Runtime is { Length: > 0 } r ? r : "berth-runtime",
-        },
+        HostConfig = HostConfigShape.Inspect(v),
         GraphDriver = new { Data = (object?)null, Name = "overlay2" },
-        Mounts = Array.Empty<object>(),
+        Mounts = HostConfigShape.Mounts(v.HostConfig),
         v.Config,
         NetworkSettings = new
         {
@@ -65,7 +59,7 @@ public static class ContainerShapes
         Status = Describe(v, now),
         HostConfig = new { NetworkMode = NetworkMode(v) },
         NetworkSettings = new { Networks = new Dictionary<string, object>() },
-        Mounts = Array.Empty<object>(),
+        Mounts = HostConfigShape.Mounts(v.HostConfig),
     };
 
     public static bool Matches(ContainerView v, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)
@@ -109,7 +103,10 @@ public static class ContainerShapes
         };
     }
 
-    private static string NetworkMode(ContainerView v) => v.HostConfig.NetworkMode is { Length: > 0 } n ? n : "default";
+    /// <summary>The container's directory (its json-file log lives there, named by id).</summary>
+    private static string ContainerDir(ContainerView v) => Path.GetDirectoryName(v.LogPath) ?? "";
+
+    public static string NetworkMode(ContainerView v) => v.HostConfig.NetworkMode is { Length: > 0 } n ? n : "default";
 
     /// <summary>RFC 3339 with nanoseconds like Go; unset times are Go's zero time.</summary>
     private static string Time(DateTimeOffset? t) => t is { } x ? x.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'") : GoZeroTime;

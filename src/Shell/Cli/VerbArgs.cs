@@ -25,7 +25,7 @@ public sealed class VerbArgs
         {
             var a = args[i];
             if (a == "--") { positionals.AddRange(args[(i + 1)..]); break; }
-            if (a is "--help" or "-h") { Console.WriteLine(Usage(usage, flags)); return null; }
+            if (a == "--help" || (a == "-h" && !byName.ContainsKey("-h"))) { Console.WriteLine(Usage(usage, flags)); return null; }
             if (!a.StartsWith('-') || a == "-") { positionals.Add(a); continue; }
             var eq = a.IndexOf('=');
             var name = eq > 0 ? a[..eq] : a;

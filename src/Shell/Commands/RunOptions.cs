@@ -33,6 +33,14 @@ public static class RunOptions
         Bool("Disable any container-specified HEALTHCHECK", "--no-healthcheck"),
         Value("Memory limit", "-m", "--memory"),
         Value("Swap limit equal to memory plus swap: '-1' to enable unlimited swap", "--memory-swap"),
+        Value("Memory soft limit", "--memory-reservation"),
+        Value("Limit CPU CFS (Completely Fair Scheduler) quota", "--cpu-quota"),
+        Value("Limit CPU CFS (Completely Fair Scheduler) period", "--cpu-period"),
+        Value("MEMs in which to allow execution (0-3, 0,1)", "--cpuset-mems"),
+        Value("Size of /dev/shm", "--shm-size"),
+        Value("Read in a line delimited file of labels", "--label-file"),
+        Value("Set custom DNS search domains", "--dns-search"),
+        Value("Set DNS options", "--dns-option"),
         Value("Number of CPUs", "--cpus"),
         Value("CPU shares (relative weight)", "-c", "--cpu-shares"),
         Value("CPUs in which to allow execution (0-3, 0,1)", "--cpuset-cpus"),
@@ -48,7 +56,7 @@ public static class RunOptions
         Value("Signal to stop the container", "--stop-signal"),
         Value("Timeout (in seconds) to stop a container", "--stop-timeout"),
         Value("Connect a container to a network", "--network", "--net"),
-        Value("Container host name", "--hostname"),
+        Value("Container host name", "-h", "--hostname"),
         Value("Runtime to use for this container", "--runtime"),
         Bool("Give extended privileges to this container", "--privileged"),
         Value("Ulimit options", "--ulimit"),
@@ -76,6 +84,7 @@ public static class RunOptions
         foreach (var e in a.All("--env")) env.Add(e.Contains('=') ? e : Environment.GetEnvironmentVariable(e) is { } v ? $"{e}={v}" : e);
 
         var labels = new JsonObject();
+        foreach (var file in a.All("--label-file")) foreach (var l in LineFile(file)) { var (k, v) = Split(l, '='); labels[k] = v; }
         foreach (var l in a.All("--label")) { var (k, v) = Split(l, '='); labels[k] = v; }
         if (a.Get("--health-on-failure") is { } onFailure)
         {
@@ -126,7 +135,18 @@ public static class RunOptions
         var logOpts = new JsonObject();
         foreach (var o in a.All("--log-opt")) { var (k, v) = Split(o, '='); logOpts[k] = v; }
         var sysctls = new JsonObject();
-        foreach (var s in a.All("--sysctl")) { var (k, v) = Split(s, '='); sysctls[k] = v; }
+        foreach (var s in a.All("--sysctl"))
+        {
+            if (!s.Contains('=')) throw new CliError($"invalid argument \"{s}\" for \"--sysctl\" flag: {s} is not a valid sysctl value", 125);
+            var (k, v) = Split(s, '=');
+            sysctls[k] = v;
+        }
+        foreach (var o in a.All("--log-opt"))
+            if (!o.Contains('=')) throw new CliError($"invalid argument \"{o}\" for \"--log-opt\" flag: invalid key value pair format: {o}", 125);
+        foreach (var h in a.All("--add-host"))
+            if (h.IndexOf(':') <= 0) throw new CliError($"invalid argument \"{h}\" for \"--add-host\" flag: bad format for add-host: \"{h}\"", 125);
+        foreach (var d in a.All("--dns"))
+            if (!System.Net.IPAddress.TryParse(d, out _)) throw new CliError($"invalid argument \"{d}\" for \"--dns\" flag: ip address is not correctly formatted: {d}", 125);
 
         var host = new JsonObject
         {
@@ -144,6 +164,13 @@ public static class RunOptions
             ["Sysctls"] = sysctls,
             ["ExtraHosts"] = Array(a.All("--add-host")),
             ["Dns"] = Array(a.All("--dns")),
+            ["DnsSearch"] = Array(a.All("--dns-search")),
+            ["DnsOptions"] = Array(a.All("--dns-option")),
+            ["ShmSize"] = a.Get("--shm-size") is { } shm ? Bytes(shm, "--shm-size") : 0,
+            ["MemoryReservation"] = a.Get("--memory-reservation") is { } mr ? Bytes(mr, "--memory-reservation") : 0,
+            ["CpuQuota"] = a.Get("--cpu-quota") is { } cq ? Int(cq, "--cpu-quota") : 0,
+            ["CpuPeriod"] = a.Get("--cpu-period") is { } cp ? Int(cp, "--cpu-period") : 0,
+            ["CpusetMems"] = a.Get("--cpuset-mems") ?? "",
             ["Runtime"] = a.Get("--runtime") ?? "",
             ["Memory"] = a.Get("--memory") is { } m ? Bytes(m, "--memory") : 0,
             ["MemorySwap"] = a.Get("--memory-swap") is { } ms ? (ms == "-1" ? -1 : Bytes(ms, "--memory-swap")) : 0,
@@ -213,6 +240,13 @@ public static class RunOptions
             }
         }
         return m;
+    }
+
+    /// <summary>--label-file: one label a line, blank lines and # comments skipped.</summary>
+    private static IEnumerable<string> LineFile(string path)
+    {
+        if (!File.Exists(path)) throw new CliError($"open {path}: no such file or directory", 125);
+        return File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
     }
 
     private static IEnumerable<string> EnvFile(string path)
