@@ -113,6 +113,11 @@ public sealed class ContainersActor : ReceivePersistentActor
             sender.Tell(new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)"));
             return;
         }
+        if (SelfHealingValidation.Refusal(c.Config, c.HostConfig) is { } refusal)
+        {
+            sender.Tell(new ContainerError(400, refusal));
+            return;
+        }
         var reply = await _images.Ask<object>(new ResolveImage(c.Config.Image), TimeSpan.FromSeconds(30));
         if (reply is ImageError e)
         {

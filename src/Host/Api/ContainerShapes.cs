@@ -18,6 +18,7 @@ public static class ContainerShapes
         {
             v.State.Status, v.State.Running, v.State.Paused, v.State.Restarting, v.State.OOMKilled, v.State.Dead, v.State.Pid,
             v.State.ExitCode, v.State.Error, StartedAt = Time(v.State.StartedAt), FinishedAt = Time(v.State.FinishedAt),
+            Health = HealthShape(v.State.Health),
         },
         v.Image,
         ResolvConfPath = "",
@@ -25,7 +26,7 @@ public static class ContainerShapes
         HostsPath = "",
         v.LogPath,
         v.Name,
-        RestartCount = 0,
+        v.State.RestartCount,
         Driver = "overlay2",
         Platform = "linux",
         MountLabel = "",
@@ -36,7 +37,7 @@ public static class ContainerShapes
         {
             LogConfig = new { Type = "json-file", Config = new Dictionary<string, string>() },
             NetworkMode = NetworkMode(v),
-            RestartPolicy = new { Name = "no", MaximumRetryCount = 0 },
+            RestartPolicy = new { Name = v.HostConfig.RestartPolicy?.Name is { Length: > 0 } policy ? policy : "no", MaximumRetryCount = v.HostConfig.RestartPolicy?.MaximumRetryCount ?? 0 },
             v.HostConfig.AutoRemove,
             Runtime = v.HostConfig.Runtime is { Length: > 0 } r ? r : "berth-runtime",
         },
@@ -81,6 +82,7 @@ public static class ContainerShapes
                 "label" => values.All(l => Label(v, l)),
                 "ancestor" => values.Any(a => v.ImageName == a || v.Image == a || v.Image.StartsWith("sha256:" + a, StringComparison.Ordinal)),
                 "exited" => !v.State.Running && values.Contains(v.State.ExitCode.ToString()),
+                "health" => values.Contains(v.State.Health?.Status ?? "none"),
                 _ => true,
             };
             if (!ok) return false;
@@ -98,7 +100,8 @@ public static class ContainerShapes
     private static string Describe(ContainerView v, DateTimeOffset now)
     {
         var s = v.State;
-        if (s.Running) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))}";
+        if (s.Restarting) return $"Restarting ({s.ExitCode}) {ContainerState.HumanDuration(now - (s.FinishedAt ?? now))} ago";
+        if (s.Running) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))}{HealthSuffix(s.Health)}";
         return s.Status switch
         {
             "exited" when s.FinishedAt is { } f => $"Exited ({s.ExitCode}) {ContainerState.HumanDuration(now - f)} ago",
@@ -107,6 +110,16 @@ public static class ContainerShapes
             _ => "Created",
         };
     }
+
+    /// <summary>docker ps: "Up 3 seconds (healthy)", "Up 1 second (health: starting)".</summary>
+    private static string HealthSuffix(HealthView? h) => h == null ? "" : h.Status == "starting" ? " (health: starting)" : $" ({h.Status})";
+
+    private static object? HealthShape(HealthView? h) => h == null ? null : new
+    {
+        h.Status,
+        h.FailingStreak,
+        Log = h.Log.Select(l => new { Start = Time(l.Start), End = Time(l.End), l.ExitCode, l.Output }).ToList(),
+    };
 
     private static string NetworkMode(ContainerView v) => v.HostConfig.NetworkMode is { Length: > 0 } n ? n : "default";
 
