@@ -62,6 +62,8 @@ public static class HealthProbe
         process["args"] = new JsonArray(probe.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray());
         process["terminal"] = false;
         process.Remove("consoleSize");
+        // The probe inherits the container's OOM score; setting it again from inside the namespaces fails in berth-runtime's exec.
+        process.Remove("oomScoreAdj");
         return process.ToJsonString();
     }
 
