@@ -70,9 +70,18 @@ public static class HealthProbe
     /// <summary>The probe outlived its timeout: the process inside the container goes first, then the runtime.</summary>
     private static void KillProbe(string pidFile, Process runtime)
     {
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && pid > 0) _ = kill(pid, 9);
-        try { runtime.Kill(entireProcessTree: true); }
-        catch (InvalidOperationException) { } // it ended meanwhile
+        const int esrch = 3; // the probe ended on its own meanwhile
+        try
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && pid > 0 && kill(pid, 9) != 0
+                && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() is var errno and not esrch)
+                throw new IOException($"kill({pid}, SIGKILL) of the timed-out health probe (pid file {pidFile}): errno {errno}");
+        }
+        finally
+        {
+            try { runtime.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { } // it ended meanwhile
+        }
     }
 
     /// <summary>Go's time.Duration text for the timeout message ("30s", "500ms").</summary>

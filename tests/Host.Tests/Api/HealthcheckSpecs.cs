@@ -96,6 +96,18 @@ public sealed class HealthcheckSpecs : SelfHealingDaemon
     }
 
     [Fact]
+    public async Task A_probe_that_outlives_its_timeout_fails_with_dockers_message()
+    {
+        var name = Name("timeout");
+        await Ok("run", "-d", "--name", name, "--health-cmd", "sleep 1000", "--health-timeout", "300ms", "--health-interval", "200ms",
+            "--health-retries", "1", "busybox", "sleep", "1000");
+        var c = await Until(name, c => Health(c) == "unhealthy", "unhealthy after a timed-out probe");
+        var last = c.GetProperty("State").GetProperty("Health").GetProperty("Log").EnumerateArray().Last();
+        Assert.Equal(-1, last.GetProperty("ExitCode").GetInt32());
+        Assert.Equal("Health check exceeded timeout (300ms)", last.GetProperty("Output").GetString());
+    }
+
+    [Fact]
     public async Task An_unknown_health_on_failure_value_is_refused_with_400()
     {
         var r = await Docker("create", "--label", "berth.health-on-failure=reboot", "busybox", "true");
