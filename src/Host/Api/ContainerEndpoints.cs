@@ -97,6 +97,8 @@ public static class ContainerEndpoints
     private static async Task<IResult> List(HttpContext ctx, ActorRegistry reg)
     {
         var filters = Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited", "health" });
+        if (filters.TryGetValue("health", out var health) && health.FirstOrDefault(h => h is not ("starting" or "healthy" or "unhealthy" or "none")) is { } badHealth)
+            throw ApiException.BadRequest($"Unrecognised filter value for health: {badHealth}");
         var all = Query.Bool(ctx.Request, "all") || filters.ContainsKey("status") || filters.ContainsKey("exited");
         var limit = Query.Int(ctx.Request, "limit") ?? -1;
         var items = (await Ask<ContainerList>(reg, new ListContainers(all || limit > 0), ctx)).Items

@@ -75,6 +75,9 @@ public sealed class HealthcheckSpecs : SelfHealingDaemon
         var c = await Inspect(name);
         Assert.Equal(JsonValueKind.Null, c.GetProperty("State").GetProperty("Health").ValueKind);
         Assert.Equal(name, await Ok("ps", "--filter", "health=none", "--filter", "name=" + name, "--format", "{{.Names}}"));
+        var bad = await Docker("ps", "--filter", "health=sick");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("Unrecognised filter value for health: sick", bad.Stderr);
     }
 
     [Fact]
