@@ -64,6 +64,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         CommandAsync<RemoveAfterExit>(r => RemoveNow(r.Removers));
         CommandAsync<ShimExited>(e => e.Generation == _generation ? Exited(e.Exit) : Task.CompletedTask);
         HandleOps();
+        SetUpSelfHealing();
     }
 
     public override string PersistenceId { get; }
@@ -94,6 +95,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
                 await Exited(exit);
             }
         }
+        AfterReconnect();
         Report();
     }
 
@@ -112,6 +114,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             case Decision.NotModified: sender.Tell(new ContainerDone(NotModified: true)); return;
             case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
         }
+        BeforeStart();
         try
         {
             var shim = _shim ?? await Launch();
@@ -121,6 +124,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             {
                 _state = _state.Started(e.Pid, e.At);
                 Record("start");
+                OnRunStarted();
                 Report();
                 sender.Tell(new ContainerDone());
             });
@@ -231,6 +235,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             _restartAfterStop = false;
             Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody);
         }
+        else AfterExitPolicy(e);
     }
 
     private async Task ShutdownShim()
@@ -250,6 +255,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private async Task Stop(int? timeout, IActorRef sender, bool restart)
     {
+        if (UserStopping(sender, restart)) return;
         if (_state.Judge(Operation.Stop) is Decision.NotModified)
         {
             if (restart) { Self.Tell(new StartContainer(_state.Id), sender); return; }
@@ -273,6 +279,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
     private async Task Kill(string reference, int signal)
     {
         var sender = Sender;
+        if (UserKilling(signal, sender)) return;
         if (_state.Judge(Operation.Kill) is Decision.Rejected r)
         {
             // docker names the container as the client did, then by id.
@@ -313,6 +320,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private async Task Remove(bool force, IActorRef sender)
     {
+        if (force) AbandonRestart();
         switch (_state.Judge(force ? Operation.ForceRemove : Operation.Remove))
         {
             case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
@@ -366,7 +374,8 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         return new ContainerView(def.Id, def.Name, def.Created, def.ImageId, def.Config.Image, def.Config, def.HostConfig,
             argv.Count > 0 ? argv[0] : "", argv.Skip(1).ToList(),
             new ContainerStatusView(s.StatusName, s.IsRunning, s.Status == ContainerStatus.Paused, s.Status == ContainerStatus.Restarting,
-                s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt),
+                s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt)
+                { Health = CurrentHealth(), RestartCount = RestartCount },
             Paths.LogPath);
     }
 

@@ -50,6 +50,7 @@ public sealed record ContainerDefinition(
             StopSignal = request.StopSignal ?? image.StopSignal,
             ExposedPorts = request.ExposedPorts ?? image.ExposedPorts,
             Volumes = request.Volumes ?? image.Volumes,
+            Healthcheck = HealthCheck.Merge(request.Healthcheck, image.Healthcheck),
         };
     }
 }

@@ -65,6 +65,12 @@ public sealed record ContainerState(
 
     public ContainerState Removing() => this with { Status = ContainerStatus.Removing };
 
+    /// <summary>The restart policy will start it again: docker shows it running and restarting, without a process.</summary>
+    public ContainerState Restarting() => this with { Status = ContainerStatus.Restarting, Pid = 0 };
+
+    /// <summary>A pending restart was dropped (docker stop, kill or rm -f while restarting): it is exited again.</summary>
+    public ContainerState RestartAbandoned() => this with { Status = ContainerStatus.Exited };
+
     /// <summary>docker ps's STATUS column: "Up 3 seconds", "Exited (0) 2 minutes ago", "Created".</summary>
     public string Describe(DateTimeOffset now) => Status switch
     {

@@ -126,6 +126,11 @@ public sealed partial class ContainersActor : ReceivePersistentActor
             sender.Tell(new ContainerError(500, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation"));
             return;
         }
+        if (SelfHealingValidation.Refusal(c.Config, c.HostConfig) is { } refusal)
+        {
+            sender.Tell(new ContainerError(400, refusal));
+            return;
+        }
         var reply = await _images.Ask<object>(new ResolveImage(c.Config.Image), TimeSpan.FromSeconds(30));
         if (reply is ImageError e)
         {

@@ -143,6 +143,6 @@ public sealed record ContainerView(
     string Path, IReadOnlyList<string> Args, ContainerStatusView State, string LogPath);
 
 /// <summary>docker's State object.</summary>
-public sealed record ContainerStatusView(
+public sealed partial record ContainerStatusView(
     string Status, bool Running, bool Paused, bool Restarting, bool OOMKilled, bool Dead, int Pid, int ExitCode, string Error,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);

@@ -98,8 +98,10 @@ public static class ContainerEndpoints
 
     private static async Task<IResult> List(HttpContext ctx, ActorRegistry reg, DaemonOptions options)
     {
-        var filters = Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited", "before", "since" });
+        var filters = Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited", "before", "since", "health" });
         ContainerListFilters.Validate(filters);
+        if (filters.TryGetValue("health", out var health) && health.FirstOrDefault(h => h is not ("starting" or "healthy" or "unhealthy" or "none")) is { } badHealth)
+            throw ApiException.BadRequest($"Unrecognised filter value for health: {badHealth}");
         var all = Query.Bool(ctx.Request, "all") || filters.ContainsKey("status") || filters.ContainsKey("exited");
         var limit = Query.Int(ctx.Request, "limit") ?? -1;
         var listed = (await Ask<ContainerList>(reg, new ListContainers(true), ctx)).Items;

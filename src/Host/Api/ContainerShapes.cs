@@ -19,6 +19,7 @@ public static class ContainerShapes
         {
             v.State.Status, v.State.Running, v.State.Paused, v.State.Restarting, v.State.OOMKilled, v.State.Dead, v.State.Pid,
             v.State.ExitCode, v.State.Error, StartedAt = Time(v.State.StartedAt), FinishedAt = Time(v.State.FinishedAt),
+            Health = HealthShape(v.State.Health),
         },
         v.Image,
         ResolvConfPath = ContainerFiles.ResolvConf(ContainerDir(v)),
@@ -26,7 +27,7 @@ public static class ContainerShapes
         HostsPath = ContainerFiles.Hosts(ContainerDir(v)),
         v.LogPath,
         v.Name,
-        RestartCount = 0,
+        v.State.RestartCount,
         Driver = "overlay2",
         Platform = "linux",
         MountLabel = "",
@@ -75,6 +76,7 @@ public static class ContainerShapes
                 "label" => values.All(l => Label(v, l)),
                 "ancestor" => values.Any(a => v.ImageName == a || v.Image == a || v.Image.StartsWith("sha256:" + a, StringComparison.Ordinal)),
                 "exited" => !v.State.Running && values.Contains(v.State.ExitCode.ToString()),
+                "health" => values.Contains(v.State.Health?.Status ?? "none"),
                 _ => true,
             };
             if (!ok) return false;
@@ -93,7 +95,8 @@ public static class ContainerShapes
     {
         var s = v.State;
         if (s.Paused) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))} (Paused)";
-        if (s.Running) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))}";
+        if (s.Restarting) return $"Restarting ({s.ExitCode}) {ContainerState.HumanDuration(now - (s.FinishedAt ?? now))} ago";
+        if (s.Running) return $"Up {ContainerState.HumanDuration(now - (s.StartedAt ?? now))}{HealthSuffix(s.Health)}";
         return s.Status switch
         {
             "exited" when s.FinishedAt is { } f => $"Exited ({s.ExitCode}) {ContainerState.HumanDuration(now - f)} ago",
@@ -107,6 +110,17 @@ public static class ContainerShapes
     private static string ContainerDir(ContainerView v) => Path.GetDirectoryName(v.LogPath) ?? "";
 
     public static string NetworkMode(ContainerView v) => v.HostConfig.NetworkMode is { Length: > 0 } n ? n : "default";
+
+    /// <summary>docker ps: "Up 3 seconds (healthy)", "Up 1 second (health: starting)".</summary>
+    private static string HealthSuffix(HealthView? h) => h == null ? "" : h.Status == "starting" ? " (health: starting)" : $" ({h.Status})";
+
+    private static object? HealthShape(HealthView? h) => h == null ? null : new
+    {
+        h.Status,
+        h.FailingStreak,
+        Log = h.Log.Select(l => new { Start = Time(l.Start), End = Time(l.End), l.ExitCode, l.Output }).ToList(),
+    };
+
 
     /// <summary>RFC 3339 with nanoseconds like Go; unset times are Go's zero time.</summary>
     private static string Time(DateTimeOffset? t) => t is { } x ? x.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'") : GoZeroTime;

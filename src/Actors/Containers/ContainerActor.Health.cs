@@ -1,0 +1,98 @@
+using Akka.Actor;
+using Berth.Actors.Protocol;
+
+namespace Berth.Actors.Containers;
+
+/// <summary>
+/// Health checks: while a run lasts, a probe runs inside the container every interval (<see cref="HealthProbe"/>);
+/// <see cref="HealthState"/> folds the results; a change of status is a "health_status: …" event; and becoming
+/// unhealthy triggers the container's health-on-failure action (label berth.health-on-failure).
+/// </summary>
+public sealed partial class ContainerActor
+{
+    private HealthCheck? _check;
+    private HealthState? _health;
+    private int _healthRun; // a new number per run: ticks and probe results of an earlier run are ignored
+
+    private void SetUpHealth()
+    {
+        Command<HealthTick>(OnHealthTick);
+        CommandAsync<HealthProbed>(OnHealthProbed);
+    }
+
+    private void StartHealthChecks()
+    {
+        _healthRun++;
+        _check = HealthCheck.Of(Def.Config);
+        _health = _check == null ? null : HealthState.Starting;
+        if (_check != null) ScheduleProbe();
+    }
+
+    private void StopHealthChecks() => _healthRun++;
+
+    private void ScheduleProbe() =>
+        Context.System.Scheduler.ScheduleTellOnce(_check!.Interval, Self, new HealthTick(_healthRun), Self);
+
+    private void OnHealthTick(HealthTick tick)
+    {
+        if (tick.Run != _healthRun || _check == null || _state.Status != ContainerStatus.Running) return;
+        var run = tick.Run;
+        HealthProbe.RunAsync(Def.Runtime, Paths, _check).PipeTo(Self, success: r => new HealthProbed(run, r),
+            failure: e => new HealthProbed(run, new HealthProbeResult(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, -1, e.Message)));
+    }
+
+    private async Task OnHealthProbed(HealthProbed probed)
+    {
+        if (probed.Run != _healthRun || _check == null || _health == null || _state.Status != ContainerStatus.Running) return;
+        var before = _health.Status;
+        _health = _health.After(probed.Result, _check, _state.StartedAt ?? probed.Result.Start);
+        Report();
+        if (_health.Status != before)
+        {
+            Record("health_status: " + _health.StatusName);
+            if (_health.Status == HealthStatus.Unhealthy) await OnUnhealthy();
+        }
+        if (probed.Run == _healthRun) ScheduleProbe();
+    }
+
+    /// <summary>What Docker never shipped (moby 28400): the container asked to be restarted, killed or stopped when unhealthy.</summary>
+    private async Task OnUnhealthy()
+    {
+        var action = HealthOnFailureLabel.Of(Def.Config);
+        if (action == HealthOnFailure.None || _shim == null) return;
+        var verb = action.ToString().ToLowerInvariant();
+        Record("health_on_failure: " + verb, ("berth.reason", "unhealthy"), ("failingStreak", _health!.FailingStreak.ToString()));
+        switch (action)
+        {
+            case HealthOnFailure.Kill:
+                await Signal(9); // the restart policy, if any, judges this death like any other
+                break;
+            case HealthOnFailure.Restart:
+                _restartForHealth = true;
+                await StopForHealth();
+                break;
+            case HealthOnFailure.Stop:
+                _restartCanceled = true;
+                RememberStoppedByUser(); // stopped on purpose: unless-stopped keeps it down after a daemon restart too
+                await StopForHealth();
+                break;
+        }
+    }
+
+    /// <summary>The stop signal, then SIGKILL after the stop timeout, like docker stop (without a caller to answer).</summary>
+    private async Task StopForHealth()
+    {
+        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
+        var seconds = Def.Config.StopTimeout ?? 10;
+        await Signal(signal);
+        if (seconds >= 0)
+            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
+    }
+
+    private HealthView? CurrentHealth() => _health == null ? null : new HealthView(_health.StatusName, _health.FailingStreak,
+        _health.Log.Select(l => new HealthLogView(l.Start, l.End, l.ExitCode, l.Output)).ToList());
+
+    private sealed record HealthTick(int Run);
+
+    private sealed record HealthProbed(int Run, HealthProbeResult Result);
+}
