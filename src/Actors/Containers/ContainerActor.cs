@@ -62,6 +62,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         CommandAsync<RemoveContainer>(r => Remove(r.Force, Sender));
         CommandAsync<RemoveAfterExit>(r => RemoveNow(r.Removers));
         CommandAsync<ShimExited>(e => e.Generation == _generation ? Exited(e.Exit) : Task.CompletedTask);
+        RegisterExecHandlers();
     }
 
     public override string PersistenceId { get; }
@@ -85,6 +86,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             {
                 _shim = await ShimClient.ConnectAsync(Paths.StateDir);
                 WatchExit(_shim);
+                await RestoreExecs(_shim);
             }
             catch (IOException)
             {

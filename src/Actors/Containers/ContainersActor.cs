@@ -20,6 +20,7 @@ public sealed class ContainersActor : ReceivePersistentActor
     private readonly Dictionary<string, string> _names = new();   // name (without '/') → id
     private readonly Dictionary<string, IActorRef> _children = new();
     private readonly Dictionary<string, ContainerView> _views = new();
+    private readonly Dictionary<string, string> _execOwners = new();   // exec id → container id
 
     public ContainersActor(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage)
     {
@@ -49,6 +50,8 @@ public sealed class ContainersActor : ReceivePersistentActor
             Sender.Tell(new ContainerDone());
         }));
         Command<IContainerTargeted>(Route);
+        Command<ExecRegistered>(r => _execOwners[r.ExecId] = r.ContainerId);
+        Command<IExecTargeted>(RouteExec);
     }
 
     public override string PersistenceId => Name;
@@ -75,6 +78,18 @@ public sealed class ContainersActor : ReceivePersistentActor
     {
         if (Resolve(cmd.Ref) is { } id) _children[id].Forward(cmd);
         else Sender.Tell(new ContainerError(404, $"No such container: {cmd.Ref}"));
+    }
+
+    /// <summary>Exec ids are global: each container registers its own; a removed container's execs are gone with it.</summary>
+    private void RouteExec(IExecTargeted cmd)
+    {
+        if (_execOwners.TryGetValue(cmd.ExecId, out var owner) && _children.TryGetValue(owner, out var child))
+        {
+            child.Forward(cmd);
+            return;
+        }
+        _execOwners.Remove(cmd.ExecId);
+        Sender.Tell(new ContainerError(404, $"No such exec instance: {cmd.ExecId}"));
     }
 
     /// <summary>Full id, name (with or without '/'), then a unique id prefix.</summary>
