@@ -360,7 +360,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             argv.Count > 0 ? argv[0] : "", argv.Skip(1).ToList(),
             new ContainerStatusView(s.StatusName, s.IsRunning, s.Status == ContainerStatus.Paused, s.Status == ContainerStatus.Restarting,
                 s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt),
-            Paths.LogPath);
+            Paths.LogPath) { ExecIDs = RunningExecIds() };
     }
 
     /// <summary>Keeps the containers actor's list (ps, image usage) current.</summary>

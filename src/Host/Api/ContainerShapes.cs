@@ -31,7 +31,7 @@ public static class ContainerShapes
         MountLabel = "",
         ProcessLabel = "",
         AppArmorProfile = "",
-        ExecIDs = (string[]?)null,
+        v.ExecIDs,
         HostConfig = new
         {
             LogConfig = new { Type = "json-file", Config = new Dictionary<string, string>() },
