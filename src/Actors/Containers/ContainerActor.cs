@@ -95,6 +95,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             }
         }
         Report();
+        Context.Parent.Tell(new ExecsRestored(_state.Id));
     }
 
     private ExitStatus? ReadExitFile()

@@ -31,6 +31,9 @@ public sealed record ExecCreated(string Id) : IBerthMessage;
 /// <summary>Told to the containers actor so that exec ids route to their container.</summary>
 public sealed record ExecRegistered(string ExecId, string ContainerId) : IBerthMessage;
 
+/// <summary>A container has registered all its execs (after a restart: those its shim still knows).</summary>
+public sealed record ExecsRestored(string ContainerId) : IBerthMessage;
+
 /// <summary>First half of POST /exec/{id}/start: the shim gets the process and its stdio (nothing runs yet), so an attach misses no output.</summary>
 public sealed record PrepareExecStart(string ExecId) : IExecTargeted, IBerthMessage;
 

@@ -92,16 +92,29 @@ public static class UpgradeWithBody
     {
         if (buffer.Length > MaxHead) return false;
         var text = Encoding.Latin1.GetString(buffer.ToArray());
-        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        var (end, bodyStart) = HeadEnd(text);
         if (end < 0) return true;
         if (!IsCandidate(text[..end], out var length)) return false;
-        return text.Length - (end + 4) < length;
+        return text.Length - bodyStart < length;
     }
+
+    /// <summary>Where the head ends and the body starts; clients may end lines with a bare LF (Docker.DotNet does), as Kestrel allows.</summary>
+    private static (int End, int BodyStart) HeadEnd(string text)
+    {
+        for (var i = text.IndexOf('\n'); i >= 0; i = text.IndexOf('\n', i + 1))
+        {
+            if (i + 1 < text.Length && text[i + 1] == '\n') return (i, i + 2);
+            if (i + 2 < text.Length && text[i + 1] == '\r' && text[i + 2] == '\n') return (i, i + 3);
+        }
+        return (-1, -1);
+    }
+
+    private static string[] Lines(string head) => head.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 
     private static bool IsCandidate(string head, out int length)
     {
         length = 0;
-        var lines = head.Split("\r\n");
+        var lines = Lines(head);
         var requestLine = lines[0].Split(' ');
         if (requestLine.Length < 2 || requestLine[0] != "POST") return false;
         var path = requestLine[1].Split('?')[0];
@@ -128,13 +141,13 @@ public static class UpgradeWithBody
         if (buffer.Length > MaxHead + MaxBody) return false;
         var bytes = buffer.ToArray();
         var text = Encoding.Latin1.GetString(bytes);
-        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        if (end < 0 || !IsCandidate(text[..end], out var length) || bytes.Length - (end + 4) < length) return false;
-        var body = bytes.AsSpan(end + 4, length);
-        var head = string.Join("\r\n", text[..end].Split("\r\n")
-            .Where(l => !l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase)));
+        var (end, bodyStart) = HeadEnd(text);
+        if (end < 0 || !IsCandidate(text[..end], out var length) || bytes.Length - bodyStart < length) return false;
+        var body = bytes.AsSpan(bodyStart, length);
+        var head = string.Join("\r\n", Lines(text[..end])
+            .Where(l => !l.TrimStart().StartsWith("Content-Length", StringComparison.OrdinalIgnoreCase)));
         rewritten = Encoding.Latin1.GetBytes($"{head}\r\n{BodyHeader}: {Convert.ToBase64String(body)}\r\n\r\n");
-        consumed = end + 4 + length;
+        consumed = bodyStart + length;
         return true;
     }
 }
