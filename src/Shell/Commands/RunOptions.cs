@@ -215,7 +215,7 @@ public static class RunOptions
         return m;
     }
 
-    private static IEnumerable<string> EnvFile(string path)
+    public static IEnumerable<string> EnvFile(string path)
     {
         if (!File.Exists(path)) throw new CliError($"open {path}: no such file or directory", 125);
         foreach (var raw in File.ReadLines(path))
