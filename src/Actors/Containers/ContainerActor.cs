@@ -65,6 +65,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         CommandAsync<ShimExited>(e => e.Generation == _generation ? Exited(e.Exit) : Task.CompletedTask);
         HandleOps();
         SetUpSelfHealing();
+        RegisterExecHandlers();
     }
 
     public override string PersistenceId { get; }
@@ -88,6 +89,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             {
                 _shim = await ShimClient.ConnectAsync(Paths.StateDir);
                 WatchExit(_shim);
+                await RestoreExecs(_shim);
             }
             catch (IOException)
             {
@@ -97,6 +99,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         }
         AfterReconnect();
         Report();
+        Context.Parent.Tell(new ExecsRestored(_state.Id));
     }
 
     private ExitStatus? ReadExitFile()
@@ -376,7 +379,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             new ContainerStatusView(s.StatusName, s.IsRunning, s.Status == ContainerStatus.Paused, s.Status == ContainerStatus.Restarting,
                 s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt)
                 { Health = CurrentHealth(), RestartCount = RestartCount },
-            Paths.LogPath);
+            Paths.LogPath) { ExecIDs = RunningExecIds() };
     }
 
     /// <summary>Keeps the containers actor's list (ps, image usage) current.</summary>

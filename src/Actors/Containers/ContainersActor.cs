@@ -20,6 +20,8 @@ public sealed partial class ContainersActor : ReceivePersistentActor
     private readonly Dictionary<string, string> _names = new();   // name (without '/') → id
     private readonly Dictionary<string, IActorRef> _children = new();
     private readonly Dictionary<string, ContainerView> _views = new();
+    private readonly Dictionary<string, string> _execOwners = new();   // exec id → container id
+    private readonly HashSet<string> _execsKnown = new();              // containers whose execs are registered (after a restart: restored from the shim)
 
     public ContainersActor(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage)
     {
@@ -51,6 +53,10 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         }));
         HandleOps();
         Command<IContainerTargeted>(Route);
+        Command<ExecRegistered>(r => _execOwners[r.ExecId] = r.ContainerId);
+        Command<ExecsRestored>(r => _execsKnown.Add(r.ContainerId));
+        Command<IExecTargeted>(cmd => RouteExec(cmd, Sender, 0));
+        Command<RetryExecRoute>(r => RouteExec(r.Command, r.ReplyTo, r.Attempt));
     }
 
     public override string PersistenceId => Name;
@@ -78,6 +84,29 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         if (Resolve(cmd.Ref) is { } id) _children[id].Forward(cmd);
         else Sender.Tell(Ambiguous(cmd.Ref) ?? new ContainerError(404, $"No such container: {cmd.Ref}"));
     }
+
+    /// <summary>
+    /// Exec ids are global: each container registers its own; a removed container's execs are gone with it. Right after
+    /// a daemon restart the running containers are still asking their shims for their execs, so an unknown id waits
+    /// (briefly, retried) until every container has answered before it is a 404.
+    /// </summary>
+    private void RouteExec(IExecTargeted cmd, IActorRef replyTo, int attempt)
+    {
+        if (_execOwners.TryGetValue(cmd.ExecId, out var owner) && _children.TryGetValue(owner, out var child))
+        {
+            child.Tell(cmd, replyTo);
+            return;
+        }
+        if (attempt < 100 && _children.Keys.Any(id => !_execsKnown.Contains(id)))
+        {
+            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(100), Self, new RetryExecRoute(cmd, replyTo, attempt + 1), Self);
+            return;
+        }
+        _execOwners.Remove(cmd.ExecId);
+        replyTo.Tell(new ContainerError(404, $"No such exec instance: {cmd.ExecId}"));
+    }
+
+    private sealed record RetryExecRoute(IExecTargeted Command, IActorRef ReplyTo, int Attempt);
 
     /// <summary>Full id, name (with or without '/'), then a unique id prefix.</summary>
     private string? Resolve(string reference)
@@ -150,6 +179,7 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         Persist(new ContainerAdded(id, name), a =>
         {
             _names[a.Name] = a.Id;
+            _execsKnown.Add(id); // a new container has no execs to restore
             Spawn(id).Tell(new ContainerActor.Define(def), sender);
         });
     }

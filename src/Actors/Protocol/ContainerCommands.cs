@@ -140,7 +140,11 @@ public sealed record ContainerList(IReadOnlyList<ContainerView> Items) : IBerthM
 /// <summary>Everything docker's inspect and ps show of one container.</summary>
 public sealed record ContainerView(
     string Id, string Name, DateTimeOffset Created, string Image, string ImageName, ContainerConfig Config, ContainerHostConfig HostConfig,
-    string Path, IReadOnlyList<string> Args, ContainerStatusView State, string LogPath);
+    string Path, IReadOnlyList<string> Args, ContainerStatusView State, string LogPath)
+{
+    /// <summary>Ids of the container's running execs; null when there are none (docker's ExecIDs).</summary>
+    public IReadOnlyList<string>? ExecIDs { get; init; }
+}
 
 /// <summary>docker's State object.</summary>
 public sealed partial record ContainerStatusView(

@@ -89,4 +89,59 @@ public static class ContainerAttach
             // The output side decides when the session ends.
         }
     }
+
+    /// <summary>
+    /// Takes over the connection the way dockerd does for attach and exec start: 101 UPGRADED when the client asked
+    /// for an upgrade, else a 200 whose body carries the stream. Returns the stream and whether it was upgraded.
+    /// </summary>
+    public static async Task<(Stream Client, bool Upgraded)> Hijack(HttpContext ctx)
+    {
+        ctx.Response.Headers.ContentType = "application/vnd.docker.raw-stream";
+        var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
+        if (upgrade is { IsUpgradableRequest: true })
+        {
+            ctx.Response.Headers.Connection = "Upgrade";
+            ctx.Response.Headers.Upgrade = "tcp";
+            ctx.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = "UPGRADED";
+            return (await upgrade.UpgradeAsync(), true);
+        }
+        ctx.Response.StatusCode = 200;
+        await ctx.Response.Body.FlushAsync(CancellationToken.None);
+        return (ctx.Response.Body, false);
+    }
+
+    /// <summary>
+    /// Bridges a shim attachment to a hijacked client until the output ends: frames pass through without a TTY and
+    /// lose their headers with one; with <paramref name="stdin"/> the client's bytes go in and its half-close ends stdin.
+    /// </summary>
+    public static async Task Bridge(ShimAttachment attachment, Stream client, bool tty, bool stdin)
+    {
+        var ct = CancellationToken.None;
+        var input = stdin ? PumpStdin(client, attachment, ct) : Task.CompletedTask;
+        try
+        {
+            while (await attachment.ReadAsync(ct) is { } chunk)
+            {
+                await WriteChunk(client, tty, chunk.Stream, chunk.Data);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException)
+        {
+            // The client went away; the process keeps running.
+        }
+        _ = input;
+    }
+
+    /// <summary>One chunk to a hijacked client: raw for a TTY, else with its stdcopy header.</summary>
+    public static async Task WriteChunk(Stream client, bool tty, AttachStream stream, byte[] data)
+    {
+        if (!tty)
+        {
+            var header = new byte[AttachFrame.HeaderSize];
+            AttachFrame.WriteHeader(header, stream, data.Length);
+            await client.WriteAsync(header);
+        }
+        await client.WriteAsync(data);
+        await client.FlushAsync();
+    }
 }

@@ -42,6 +42,7 @@ public static class ContainerEndpoints
         api.MapGet("/containers/{id}/logs", ContainerLogs.Serve);
         api.MapPost("/containers/{id}/attach", ContainerAttach.Serve);
         OpsEndpoints.Map(api);
+        ExecEndpoints.Map(api);
     }
 
     private static StatusReply Done(ContainerDone d) => new(d.NotModified ? 304 : 204);

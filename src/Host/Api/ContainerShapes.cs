@@ -33,7 +33,7 @@ public static class ContainerShapes
         MountLabel = "",
         ProcessLabel = "",
         AppArmorProfile = "",
-        ExecIDs = (string[]?)null,
+        v.ExecIDs,
         HostConfig = HostConfigShape.Inspect(v),
         GraphDriver = new { Data = (object?)null, Name = "overlay2" },
         Mounts = HostConfigShape.Mounts(v.HostConfig),

@@ -27,6 +27,7 @@ public static partial class Listeners
                 {
                     l.Protocols = HttpProtocols.Http1;
                     HalfClose.Tolerate(l);
+                    UpgradeWithBody.Allow(l);
                 });
             }
             else
@@ -42,6 +43,7 @@ public static partial class Listeners
                     l.Protocols = HttpProtocols.Http1;
                     if (tls) l.UseHttps(Https(options.Tls));
                     HalfClose.Tolerate(l);
+                    UpgradeWithBody.Allow(l);
                 });
             }
         }

@@ -22,6 +22,7 @@ public static class CommandLine
         new("rm", "Remove one or more containers", ContainerCommands.Remove),
         new("ps", "List containers", ContainerCommands.List),
         new("logs", "Fetch the logs of a container", ContainerCommands.Logs),
+        new("exec", "Execute a command in a running container", ExecCommands.Exec),
         new("wait", "Block until one or more containers stop, then print their exit codes", ContainerCommands.Wait),
         new("inspect", "Return low-level information on berth objects", ContainerCommands.Inspect),
         new("rename", "Rename a container", ContainerCommands.Rename),
@@ -58,6 +59,7 @@ public static class CommandLine
         ["logs"] = ContainerCommands.Logs, ["wait"] = ContainerCommands.Wait, ["rename"] = ContainerCommands.Rename,
         ["pause"] = ContainerCommands.Pause, ["unpause"] = ContainerCommands.Unpause,
         ["top"] = OpsCommands.Top, ["stats"] = OpsCommands.Stats, ["update"] = OpsCommands.Update, ["prune"] = OpsCommands.Prune,
+        ["exec"] = ExecCommands.Exec,
     };
 
     private static Task<int> Container(GlobalOptions g, string[] args) =>

@@ -249,7 +249,7 @@ public static class RunOptions
         return File.ReadLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
     }
 
-    private static IEnumerable<string> EnvFile(string path)
+    public static IEnumerable<string> EnvFile(string path)
     {
         if (!File.Exists(path)) throw new CliError($"open {path}: no such file or directory", 125);
         foreach (var raw in File.ReadLines(path))

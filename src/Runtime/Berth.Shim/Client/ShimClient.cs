@@ -85,6 +85,33 @@ public sealed class ShimClient : IAsyncDisposable
     public Task ShutdownAsync(bool force = false, CancellationToken ct = default) =>
         Expect(new ShimRequest(ShimOps.Shutdown, Force: force), ct);
 
+    /// <summary>Registers an exec: its stdio exists from now on (attach with <see cref="AttachHeader.ExecId"/>), nothing runs yet.</summary>
+    /// <param name="process">The OCI process object (args, env, cwd, user, terminal, capabilities…), passed to `runtime exec --process`.</param>
+    public Task RegisterExecAsync(string execId, System.Text.Json.JsonElement process, bool stdin, CancellationToken ct = default) =>
+        Expect(new ShimRequest(ShimOps.Exec, ExecId: execId, Process: process, Stdin: stdin), ct);
+
+    /// <summary>Runs `runtime exec --detach`; throws <see cref="ShimException"/> with the runtime's message when the process could not start.</summary>
+    public async Task<ExecState> StartExecAsync(string execId, CancellationToken ct = default) =>
+        (await Expect(new ShimRequest(ShimOps.ExecStart, ExecId: execId), ct)).Exec ?? throw new IOException("berth-shim sent no exec state");
+
+    /// <summary>Blocks until the exec has exited (or failed to start); on its own connection.</summary>
+    public async Task<ExitStatus> WaitExecAsync(string execId, CancellationToken ct = default)
+    {
+        await using var waiter = await ConnectAsync(_paths.StateDir, ct);
+        return (await waiter.Expect(new ShimRequest(ShimOps.ExecWait, ExecId: execId), ct)).Exit ?? throw new IOException("berth-shim sent no exit status");
+    }
+
+    /// <summary>TIOCSWINSZ on the exec's pty.</summary>
+    public Task ResizeExecAsync(string execId, int rows, int cols, CancellationToken ct = default) =>
+        Expect(new ShimRequest(ShimOps.ExecResize, Rows: rows, Cols: cols, ExecId: execId), ct);
+
+    public async Task<ExecState> ExecStateAsync(string execId, CancellationToken ct = default) =>
+        (await Expect(new ShimRequest(ShimOps.ExecState, ExecId: execId), ct)).Exec ?? throw new IOException("berth-shim sent no exec state");
+
+    /// <summary>Every exec this shim knows (running or ended): what a restarted daemon rebuilds its records from.</summary>
+    public async Task<IReadOnlyList<ExecState>> ListExecsAsync(CancellationToken ct = default) =>
+        (await Expect(new ShimRequest(ShimOps.ExecList), ct)).Execs ?? [];
+
     /// <summary>Opens an attach connection: output frames from now on, stdin if asked.</summary>
     public Task<ShimAttachment> AttachAsync(AttachHeader header, CancellationToken ct = default) =>
         ShimAttachment.OpenAsync(_paths.AttachSocket, header, ct);

@@ -19,6 +19,18 @@ internal sealed class AttachHandler(ContainerMonitor monitor)
             return;
         }
         var session = new AttachSession(socket, header);
+        if (header.ExecId != null)
+        {
+            // An unknown exec gets a closed connection, the same end as an exec whose output is over.
+            if (monitor.Execs.Find(header.ExecId) is not { } exec)
+            {
+                socket.Dispose();
+                return;
+            }
+            exec.Hub.Add(session);
+            await session.Run(exec.Io, stdinOnceDefault: true, exec.Hub);
+            return;
+        }
         monitor.Hub.Add(session);
         await session.Run(monitor.Io, monitor.StdinOnce, monitor.Hub);
     }

@@ -37,12 +37,22 @@ internal sealed class ContainerMonitor
         _paths = args.Paths;
         _runtime = new RuntimeCli(args.Runtime, args.RuntimeRoot, _paths.RuntimeLog, reaper);
         Reaper = reaper;
+        Execs = new ExecTable(_runtime, reaper, args.Id, _paths.StateDir);
     }
 
     private Reaper Reaper { get; }
     public ContainerIo Io => _io ?? throw new InvalidOperationException("container not created");
     public OutputHub Hub => _hub ?? throw new InvalidOperationException("container not created");
     public bool StdinOnce => _args.StdinOnce;
+
+    /// <summary>The container's execs (docker exec).</summary>
+    public ExecTable Execs { get; }
+
+    /// <summary>An exec can start only in a running container (docker: "Container … is not running").</summary>
+    public string? ExecRefusal()
+    {
+        lock (_gate) return _status == ShimStatus.Running ? null : $"container is {_status}: exec needs a running container";
+    }
     public Task<ExitStatus> Exited => _exited.Task;
 
     /// <summary>`runtime create`; on failure the exit file records the runtime's message and docker's exit code.</summary>

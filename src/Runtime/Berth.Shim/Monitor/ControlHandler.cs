@@ -69,6 +69,31 @@ internal sealed class ControlHandler(ContainerMonitor monitor, Action closeListe
             case ShimOps.Shutdown:
                 var error = await monitor.Shutdown(r.Force ?? false);
                 return new ShimResponse(error == null, error, Exit: monitor.Exited.IsCompletedSuccessfully ? monitor.Exited.Result : null);
+            case ShimOps.Exec:
+                return Result(monitor.ExecRefusal() ?? monitor.Execs.Register(r.ExecId, r.Process, r.Stdin ?? false));
+            case ShimOps.ExecStart:
+            {
+                var exec = monitor.Execs.Get(r.ExecId);
+                if (monitor.ExecRefusal() is { } refusal) return new ShimResponse(false, refusal);
+                var startError = await monitor.Execs.Start(r.ExecId);
+                return new ShimResponse(startError == null, startError, Exec: exec.State());
+            }
+            case ShimOps.ExecWait:
+            {
+                var exec = monitor.Execs.Get(r.ExecId);
+                return new ShimResponse(true, Exit: await exec.Exited, Exec: exec.State());
+            }
+            case ShimOps.ExecResize:
+                if (r.Rows is not (> 0 and <= ushort.MaxValue) || r.Cols is not (> 0 and <= ushort.MaxValue))
+                    return new ShimResponse(false, "resize needs rows and cols between 1 and 65535");
+                var resized = monitor.Execs.Get(r.ExecId);
+                if (!resized.Terminal) return new ShimResponse(false, "the exec has no terminal");
+                resized.Io.Resize((ushort)r.Rows, (ushort)r.Cols);
+                return new ShimResponse(true);
+            case ShimOps.ExecState:
+                return new ShimResponse(true, Exec: monitor.Execs.Get(r.ExecId).State());
+            case ShimOps.ExecList:
+                return new ShimResponse(true, Execs: monitor.Execs.States());
             default:
                 return new ShimResponse(false, $"unknown operation \"{r.Op}\"");
         }

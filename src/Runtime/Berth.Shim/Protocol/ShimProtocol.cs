@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Berth.Shim.Protocol;
@@ -20,6 +21,10 @@ public static class ShimOps
 {
     public const string Start = "start", Resize = "resize", Kill = "kill", State = "state",
         CloseStdin = "close-stdin", Wait = "wait", Shutdown = "shutdown";
+
+    /// <summary>docker exec: register (stdio ready, nothing runs), start, wait, resize, state, list.</summary>
+    public const string Exec = "exec", ExecStart = "exec-start", ExecWait = "exec-wait", ExecResize = "exec-resize",
+        ExecState = "exec-state", ExecList = "exec-list";
 }
 
 /// <summary>Container status as the shim sees it.</summary>
@@ -35,10 +40,17 @@ public sealed record ShimRequest(
     int? Cols = null,
     int? Signal = null,
     bool? All = null,
-    bool? Force = null);
+    bool? Force = null,
+    string? ExecId = null,
+    JsonElement? Process = null,
+    bool? Stdin = null);
 
 /// <summary>The answer to one control request: Ok, or Error with the reason.</summary>
-public sealed record ShimResponse(bool Ok, string? Error = null, ShimState? State = null, ExitStatus? Exit = null);
+public sealed record ShimResponse(bool Ok, string? Error = null, ShimState? State = null, ExitStatus? Exit = null,
+    ExecState? Exec = null, IReadOnlyList<ExecState>? Execs = null);
+
+/// <summary>One exec as the shim sees it: Status created (registered), running or stopped; Process is the OCI process it was given.</summary>
+public sealed record ExecState(string ExecId, int Pid, string Status, bool Terminal, JsonElement Process, ExitStatus? Exit);
 
 /// <summary>What the shim knows about its container right now.</summary>
 public sealed record ShimState(
@@ -60,7 +72,8 @@ public sealed record ExitStatus(int ExitCode, int? Signal, string FinishedAt, bo
 
 /// <summary>First line an attach client sends: which streams it wants.</summary>
 /// <param name="StdinOnce">Overrides the shim's --stdin-once for this client: on its stdin EOF, close the container's stdin.</param>
-public sealed record AttachHeader(bool Stdin, bool Stdout, bool Stderr, bool? StdinOnce = null);
+/// <param name="ExecId">Attach to this exec's stdio instead of the container's (its stdin closes on the client's EOF by default).</param>
+public sealed record AttachHeader(bool Stdin, bool Stdout, bool Stderr, bool? StdinOnce = null, string? ExecId = null);
 
 /// <summary>The launcher's one line on stdout once the shim serves its sockets (or failed).</summary>
 public sealed record ShimReady(bool Ok, int ShimPid, int Pid, string? Status, string? Error, int? ExitCode = null);
@@ -120,4 +133,5 @@ public static class RuntimeErrors
 [JsonSerializable(typeof(ExitStatus))]
 [JsonSerializable(typeof(AttachHeader))]
 [JsonSerializable(typeof(ShimReady))]
+[JsonSerializable(typeof(ExecState))]
 public sealed partial class ShimJson : JsonSerializerContext;

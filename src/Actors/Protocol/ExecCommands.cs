@@ -1,0 +1,69 @@
+namespace Berth.Actors.Protocol;
+
+/// <summary>A request about one exec, named by its full 64-hex id (docker matches exec ids exactly).</summary>
+public interface IExecTargeted : IContainerCommand
+{
+    string ExecId { get; }
+}
+
+/// <summary>docker's ExecConfig (the POST /containers/{id}/exec body); unknown fields are ignored.</summary>
+public sealed record ExecSpec
+{
+    public IReadOnlyList<string>? Cmd { get; init; }
+    public IReadOnlyList<string>? Env { get; init; }
+    /// <summary>"uid[:gid]" or "name[:group]" (names resolved from the container's /etc/passwd and /etc/group).</summary>
+    public string User { get; init; } = "";
+    public string WorkingDir { get; init; } = "";
+    public bool Privileged { get; init; }
+    public bool Tty { get; init; }
+    public bool AttachStdin { get; init; }
+    public bool AttachStdout { get; init; }
+    public bool AttachStderr { get; init; }
+    public bool Detach { get; init; }
+    public string DetachKeys { get; init; } = "";
+}
+
+/// <summary>POST /containers/{id}/exec: 201 with the new id, 409 when the container is not running.</summary>
+public sealed record CreateExec(string Ref, ExecSpec Spec) : IContainerTargeted, IBerthMessage;
+
+public sealed record ExecCreated(string Id) : IBerthMessage;
+
+/// <summary>Told to the containers actor so that exec ids route to their container.</summary>
+public sealed record ExecRegistered(string ExecId, string ContainerId) : IBerthMessage;
+
+/// <summary>A container has registered all its execs (after a restart: those its shim still knows).</summary>
+public sealed record ExecsRestored(string ContainerId) : IBerthMessage;
+
+/// <summary>First half of POST /exec/{id}/start: the shim gets the process and its stdio (nothing runs yet), so an attach misses no output.</summary>
+public sealed record PrepareExecStart(string ExecId) : IExecTargeted, IBerthMessage;
+
+/// <summary>Where and how to attach to a prepared exec.</summary>
+public sealed record ExecReady(string ExecId, string ContainerId, string StateDir, bool Tty, bool AttachStdin, bool AttachStdout, bool AttachStderr)
+    : IBerthMessage;
+
+/// <summary>Second half of start: `runtime exec`. The reply says whether the process runs, or the runtime's message.</summary>
+public sealed record BeginExec(string ExecId) : IExecTargeted, IBerthMessage;
+
+/// <summary>Pid once running; Error (docker's "OCI runtime exec failed: …" text) when it never ran, with ExitCode 126/127.</summary>
+public sealed record ExecBegun(int Pid, string? Error, int? ExitCode) : IBerthMessage;
+
+/// <summary>Answers once the exec's exit is recorded (so an inspect right after shows the exit code).</summary>
+public sealed record AwaitExecExit(string ExecId) : IExecTargeted, IBerthMessage;
+
+public sealed record ExecEnded(int ExitCode) : IBerthMessage;
+
+/// <summary>GET /exec/{id}/json.</summary>
+public sealed record InspectExec(string ExecId) : IExecTargeted, IBerthMessage;
+
+public sealed record ExecInspected(ExecView View) : IBerthMessage;
+
+/// <summary>POST /exec/{id}/resize?h=&amp;w=.</summary>
+public sealed record ResizeExec(string ExecId, int Height, int Width) : IExecTargeted, IBerthMessage;
+
+/// <summary>docker's ExecInspect; ExitCode is null until the exec has ended.</summary>
+public sealed record ExecView(
+    string ID, bool Running, int? ExitCode, ExecProcessConfig ProcessConfig, bool OpenStdin, bool OpenStderr, bool OpenStdout,
+    bool CanRemove, string ContainerID, string DetachKeys, int Pid);
+
+/// <summary>docker's ProcessConfig inside ExecInspect (lower-case names on the wire; user only when set).</summary>
+public sealed record ExecProcessConfig(bool Tty, string Entrypoint, IReadOnlyList<string> Arguments, bool Privileged, string? User);
