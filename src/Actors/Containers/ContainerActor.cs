@@ -62,6 +62,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         CommandAsync<RemoveContainer>(r => Remove(r.Force, Sender));
         CommandAsync<RemoveAfterExit>(r => RemoveNow(r.Removers));
         CommandAsync<ShimExited>(e => e.Generation == _generation ? Exited(e.Exit) : Task.CompletedTask);
+        RegisterFileCommands();
     }
 
     public override string PersistenceId { get; }
@@ -236,6 +237,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private void TryUnmount()
     {
+        if (_rootfsLeases.Count > 0) return; // the last lease's release unmounts
         try { ContainerRootfs.Unmount(Layout); }
         catch (Exception e) { _log.Warning("container {0}: unmount {1}: {2}", _state.Id, Layout.MergedDir, e.Message); }
     }
@@ -304,6 +306,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private async Task Remove(bool force, IActorRef sender)
     {
+        if (RefuseRemoveWhileLeased(sender)) return;
         switch (_state.Judge(force ? Operation.ForceRemove : Operation.Remove))
         {
             case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;

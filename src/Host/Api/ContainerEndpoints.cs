@@ -40,6 +40,7 @@ public static class ContainerEndpoints
         });
         api.MapGet("/containers/{id}/logs", ContainerLogs.Serve);
         api.MapPost("/containers/{id}/attach", ContainerAttach.Serve);
+        ContainerFileEndpoints.Map(api);
     }
 
     private static StatusReply Done(ContainerDone d) => new(d.NotModified ? 304 : 204);
