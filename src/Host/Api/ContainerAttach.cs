@@ -20,6 +20,7 @@ public static class ContainerAttach
         var stdout = Query.Bool(req, "stdout");
         var stderr = Query.Bool(req, "stderr");
         var stream = Query.Bool(req, "stream");
+        var detachKeys = DetachKeySequence.Parse(Query.String(req, "detachKeys"));
         // Not ctx.RequestAborted: Kestrel signals it on the client's half-close, which must only end stdin.
         var ct = CancellationToken.None;
         var where = await ContainerEndpoints.Ask<ContainerLocation>(reg, new ContainerActor.PrepareAttach(id), null, ct);
@@ -51,10 +52,11 @@ public static class ContainerAttach
         if (attachment == null) return;
         await using (attachment)
         {
-            var input = stdin && where.OpenStdin && upgrade is { IsUpgradableRequest: true } ? PumpStdin(client, attachment, ct) : Task.CompletedTask;
+            using var detached = new CancellationTokenSource();
+            var input = stdin && where.OpenStdin && upgrade is { IsUpgradableRequest: true } ? PumpStdin(client, attachment, detachKeys, detached, ct) : Task.CompletedTask;
             try
             {
-                while (await attachment.ReadAsync(ct) is { } chunk)
+                while (await attachment.ReadAsync(detached.Token) is { } chunk)
                 {
                     if (!where.Tty)
                     {
@@ -74,14 +76,23 @@ public static class ContainerAttach
         }
     }
 
-    private static async Task PumpStdin(Stream client, ShimAttachment attachment, CancellationToken ct)
+    /// <summary>Copies the client's stdin to the container until EOF, or until the detach keys end the session (the container keeps running).</summary>
+    private static async Task PumpStdin(Stream client, ShimAttachment attachment, DetachKeySequence keys, CancellationTokenSource detached, CancellationToken ct)
     {
         var buffer = new byte[32 * 1024];
         try
         {
             int n;
             while ((n = await client.ReadAsync(buffer, ct)) > 0)
-                await attachment.WriteStdinAsync(buffer.AsMemory(0, n), ct);
+            {
+                var (forward, detach) = keys.Feed(buffer.AsSpan(0, n));
+                if (forward.Length > 0) await attachment.WriteStdinAsync(forward, ct);
+                if (detach)
+                {
+                    await detached.CancelAsync();
+                    return;
+                }
+            }
             attachment.CloseStdin();
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)

@@ -27,6 +27,11 @@ public static class CommandLine
         new("rename", "Rename a container", ContainerCommands.Rename),
         new("pause", "Pause all processes within one or more containers", ContainerCommands.Pause),
         new("unpause", "Unpause all processes within one or more containers", ContainerCommands.Unpause),
+        new("cp", "Copy files/folders between a container and the local filesystem", FileCommands.Copy),
+        new("diff", "Inspect changes to files or directories on a container's filesystem", FileCommands.Diff),
+        new("export", "Export a container's filesystem as a tar archive", FileCommands.Export),
+        new("attach", "Attach local standard input, output, and error streams to a running container", StreamCommands.Attach),
+        new("events", "Get real time events from the server", StreamCommands.Events),
         new("container", "Manage containers (ls, inspect, run, start, stop, rm, logs, ...)", Container),
         new("images", "List images", ImageCommands.List),
         new("image", "Manage images (ls, inspect, history, tag, rm, prune, import, save, load)", Image),
@@ -54,6 +59,10 @@ public static class CommandLine
         ["kill"] = ContainerCommands.Kill, ["rm"] = ContainerCommands.Remove, ["remove"] = ContainerCommands.Remove,
         ["logs"] = ContainerCommands.Logs, ["wait"] = ContainerCommands.Wait, ["rename"] = ContainerCommands.Rename,
         ["pause"] = ContainerCommands.Pause, ["unpause"] = ContainerCommands.Unpause,
+        ["cp"] = FileCommands.Copy,
+        ["diff"] = FileCommands.Diff,
+        ["export"] = FileCommands.Export,
+        ["attach"] = StreamCommands.Attach,
     };
 
     private static Task<int> Container(GlobalOptions g, string[] args) =>
