@@ -74,13 +74,27 @@ public sealed class TerminalSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ctrl_p_ctrl_q_detaches_and_the_container_keeps_running()
+    public async Task Ctrl_p_ctrl_q_on_the_attach_stream_detaches_and_the_container_keeps_running()
     {
         var name = Name("det");
         await Ok("run", "-dit", "--name", name, "busybox", "sh");
-        // Raw mode first: in a cooked terminal ctrl-q is XON and would never reach the CLI's escape detection.
-        var r = await InPty($"stty raw -echo -ixon; docker attach {name}", "\u0010\u0011");
-        Assert.Contains("read escape sequence", r.Stdout + r.Stderr);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(_d.Socket));
+        await using var stream = new System.Net.Sockets.NetworkStream(socket);
+        var request = $"POST /v1.41/containers/{name}/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        var seen = new System.Text.StringBuilder();
+        var buffer = new byte[4096];
+        while (!seen.ToString().Contains("\r\n\r\n"))
+        {
+            var n = await stream.ReadAsync(buffer);
+            Assert.True(n > 0, seen.ToString());
+            seen.Append(System.Text.Encoding.Latin1.GetString(buffer, 0, n));
+        }
+        Assert.StartsWith("HTTP/1.1 101", seen.ToString());
+        await stream.WriteAsync(new byte[] { 0x10, 0x11 });
+        // The daemon ends the session: the stream reaches EOF while the container runs on.
+        while (await stream.ReadAsync(buffer) > 0) { }
         Assert.Equal("running", (await Ok("inspect", "-f", "{{.State.Status}}", name)).Trim());
     }
 
