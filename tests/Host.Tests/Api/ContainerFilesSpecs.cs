@@ -144,4 +144,31 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("No such container", r.Stderr);
     }
+
+    [Fact]
+    public async Task Berth_cp_diff_and_export_work_like_dockers()
+    {
+        var name = await PreparedContainer();
+        Task<Run.Result> Berth(params string[] args) => Run.Program(Repo.Binary("berth"), ["-H", _d.Host, .. args]);
+
+        File.WriteAllText(_dir.Combine("b.txt"), "berth\n");
+        var cpIn = await Berth("cp", _dir.Combine("b.txt"), $"{name}:/d/b.txt");
+        Assert.True(cpIn.ExitCode == 0, cpIn.ToString());
+        var cpOut = await Berth("cp", $"{name}:/d", _dir.Combine("copied"));
+        Assert.True(cpOut.ExitCode == 0, cpOut.ToString());
+        Assert.Equal("berth\n", File.ReadAllText(_dir.Combine("copied", "b.txt")));
+        Assert.Equal("x\n", File.ReadAllText(_dir.Combine("copied", "sub", "f")));
+
+        var diff = await Berth("diff", name);
+        Assert.Equal(["A /d", "A /d/b.txt", "A /d/sub", "A /d/sub/f", "A /link"], diff.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var export = await Berth("export", "-o", _dir.Combine("fs.tar"), name);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var list = await Run.Program("/bin/tar", ["-tf", _dir.Combine("fs.tar")]);
+        Assert.Contains("d/b.txt", list.Stdout.Split('\n'));
+
+        var missing = await Berth("cp", $"{name}:/nope", _dir.Combine("nope"));
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("Could not find the file /nope", missing.Stderr);
+    }
 }
