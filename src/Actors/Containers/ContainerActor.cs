@@ -66,6 +66,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         HandleOps();
         SetUpSelfHealing();
         RegisterExecHandlers();
+        RegisterFileCommands();
     }
 
     public override string PersistenceId { get; }
@@ -252,6 +253,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private void TryUnmount()
     {
+        if (_rootfsLeases.Count > 0) return; // the last lease's release unmounts
         try { ContainerRootfs.Unmount(Layout); }
         catch (Exception e) { _log.Warning("container {0}: unmount {1}: {2}", _state.Id, Layout.MergedDir, e.Message); }
     }
@@ -323,6 +325,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private async Task Remove(bool force, IActorRef sender)
     {
+        if (RefuseRemoveWhileLeased(sender)) return;
         if (force) AbandonRestart();
         switch (_state.Judge(force ? Operation.ForceRemove : Operation.Remove))
         {

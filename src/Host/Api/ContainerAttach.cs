@@ -20,6 +20,7 @@ public static class ContainerAttach
         var stdout = Query.Bool(req, "stdout");
         var stderr = Query.Bool(req, "stderr");
         var stream = Query.Bool(req, "stream");
+        var detachKeys = DetachKeySequence.Parse(Query.String(req, "detachKeys"));
         // Not ctx.RequestAborted: Kestrel signals it on the client's half-close, which must only end stdin.
         var ct = CancellationToken.None;
         var where = await ContainerEndpoints.Ask<ContainerLocation>(reg, new ContainerActor.PrepareAttach(id), null, ct);
@@ -31,57 +32,29 @@ public static class ContainerAttach
             attachment = await shim.AttachAsync(new AttachHeader(stdin && where.OpenStdin, stdout, stderr), ct);
         }
 
-        ctx.Response.Headers.ContentType = "application/vnd.docker.raw-stream";
-        Stream client;
-        var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
-        if (upgrade is { IsUpgradableRequest: true })
-        {
-            ctx.Response.Headers.Connection = "Upgrade";
-            ctx.Response.Headers.Upgrade = "tcp";
-            ctx.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = "UPGRADED";
-            client = await upgrade.UpgradeAsync();
-        }
-        else
-        {
-            ctx.Response.StatusCode = 200;
-            await ctx.Response.Body.FlushAsync(ct);
-            client = ctx.Response.Body;
-        }
-
+        var (client, upgraded) = await Hijack(ctx);
         if (attachment == null) return;
         await using (attachment)
-        {
-            var input = stdin && where.OpenStdin && upgrade is { IsUpgradableRequest: true } ? PumpStdin(client, attachment, ct) : Task.CompletedTask;
-            try
-            {
-                while (await attachment.ReadAsync(ct) is { } chunk)
-                {
-                    if (!where.Tty)
-                    {
-                        var header = new byte[AttachFrame.HeaderSize];
-                        AttachFrame.WriteHeader(header, chunk.Stream, chunk.Data.Length);
-                        await client.WriteAsync(header, ct);
-                    }
-                    await client.WriteAsync(chunk.Data, ct);
-                    await client.FlushAsync(ct);
-                }
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
-            {
-                // The client went away; the container keeps running.
-            }
-            _ = input;
-        }
+            await Bridge(attachment, client, where.Tty, stdin && where.OpenStdin && upgraded, detachKeys);
     }
 
-    private static async Task PumpStdin(Stream client, ShimAttachment attachment, CancellationToken ct)
+    /// <summary>Copies the client's stdin to the container until EOF, or until the detach keys end the session (the container keeps running).</summary>
+    private static async Task PumpStdin(Stream client, ShimAttachment attachment, DetachKeySequence keys, CancellationTokenSource detached, CancellationToken ct)
     {
         var buffer = new byte[32 * 1024];
         try
         {
             int n;
             while ((n = await client.ReadAsync(buffer, ct)) > 0)
-                await attachment.WriteStdinAsync(buffer.AsMemory(0, n), ct);
+            {
+                var (forward, detach) = keys.Feed(buffer.AsSpan(0, n));
+                if (forward.Length > 0) await attachment.WriteStdinAsync(forward, ct);
+                if (detach)
+                {
+                    await detached.CancelAsync();
+                    return;
+                }
+            }
             attachment.CloseStdin();
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
@@ -112,22 +85,21 @@ public static class ContainerAttach
 
     /// <summary>
     /// Bridges a shim attachment to a hijacked client until the output ends: frames pass through without a TTY and
-    /// lose their headers with one; with <paramref name="stdin"/> the client's bytes go in and its half-close ends stdin.
+    /// lose their headers with one; with <paramref name="stdin"/> the client's bytes go in, its half-close ends stdin and the detach keys end the session.
     /// </summary>
-    public static async Task Bridge(ShimAttachment attachment, Stream client, bool tty, bool stdin)
+    public static async Task Bridge(ShimAttachment attachment, Stream client, bool tty, bool stdin, DetachKeySequence detachKeys)
     {
         var ct = CancellationToken.None;
-        var input = stdin ? PumpStdin(client, attachment, ct) : Task.CompletedTask;
+        using var detached = new CancellationTokenSource();
+        var input = stdin ? PumpStdin(client, attachment, detachKeys, detached, ct) : Task.CompletedTask;
         try
         {
-            while (await attachment.ReadAsync(ct) is { } chunk)
-            {
+            while (await attachment.ReadAsync(detached.Token) is { } chunk)
                 await WriteChunk(client, tty, chunk.Stream, chunk.Data);
-            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Net.Sockets.SocketException)
         {
-            // The client went away; the process keeps running.
+            // The client went away or detached; the process keeps running.
         }
         _ = input;
     }

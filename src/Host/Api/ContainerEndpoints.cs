@@ -43,6 +43,7 @@ public static class ContainerEndpoints
         api.MapPost("/containers/{id}/attach", ContainerAttach.Serve);
         OpsEndpoints.Map(api);
         ExecEndpoints.Map(api);
+        ContainerFileEndpoints.Map(api);
     }
 
     private static StatusReply Done(ContainerDone d) => new(d.NotModified ? 304 : 204);

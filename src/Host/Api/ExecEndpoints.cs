@@ -77,7 +77,7 @@ public static class ExecEndpoints
                 try { await ContainerEndpoints.Ask<ContainerDone>(reg, new ResizeExec(id, h, w), null, ct); }
                 catch (ApiException) { /* the process may have ended already */ }
             }
-            await ContainerAttach.Bridge(attachment, client, ready.Tty, ready.AttachStdin && upgraded);
+            await ContainerAttach.Bridge(attachment, client, ready.Tty, ready.AttachStdin && upgraded, DetachKeySequence.Parse(null));
         }
         // The CLI inspects the exec as soon as the stream closes: its exit code must be recorded by then.
         await ContainerEndpoints.Ask<ExecEnded>(reg, new AwaitExecExit(id), Forever, ct);

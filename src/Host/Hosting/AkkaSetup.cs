@@ -56,7 +56,7 @@ public static class AkkaSetup
                     registry.Register<ImagesKey>(images);
                     var runtimes = sp.GetService<RuntimeCatalog>() ?? new RuntimeCatalog(options);
                     var settings = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
-                        runtimes.All, runtimes.Default);
+                        runtimes.All, runtimes.Default, options.LogOpts);
                     registry.Register<ContainersKey>(system.ActorOf(ContainersActor.Props(settings, images, new EventLogSink(events), usage), ContainersActor.Name));
                 });
         });

@@ -31,6 +31,11 @@ public static class CommandLine
         new("top", "Display the running processes of a container", OpsCommands.Top),
         new("stats", "Display a live stream of container(s) resource usage statistics", OpsCommands.Stats),
         new("update", "Update configuration of one or more containers", OpsCommands.Update),
+        new("cp", "Copy files/folders between a container and the local filesystem", FileCommands.Copy),
+        new("diff", "Inspect changes to files or directories on a container's filesystem", FileCommands.Diff),
+        new("export", "Export a container's filesystem as a tar archive", FileCommands.Export),
+        new("attach", "Attach local standard input, output, and error streams to a running container", StreamCommands.Attach),
+        new("events", "Get real time events from the server", StreamCommands.Events),
         new("container", "Manage containers (ls, inspect, run, start, stop, rm, logs, ...)", Container),
         new("images", "List images", ImageCommands.List),
         new("image", "Manage images (ls, inspect, history, tag, rm, prune, import, save, load)", Image),
@@ -60,6 +65,10 @@ public static class CommandLine
         ["pause"] = ContainerCommands.Pause, ["unpause"] = ContainerCommands.Unpause,
         ["top"] = OpsCommands.Top, ["stats"] = OpsCommands.Stats, ["update"] = OpsCommands.Update, ["prune"] = OpsCommands.Prune,
         ["exec"] = ExecCommands.Exec,
+        ["cp"] = FileCommands.Copy,
+        ["diff"] = FileCommands.Diff,
+        ["export"] = FileCommands.Export,
+        ["attach"] = StreamCommands.Attach,
     };
 
     private static Task<int> Container(GlobalOptions g, string[] args) =>

@@ -140,8 +140,16 @@ public static class SystemCommands
             Console.WriteLine($"Imported {FirstImage.Reference} ({id}) from the host's busybox-static");
         Console.WriteLine($"berthd is listening on {host}");
         Console.WriteLine($"Point the docker CLI at it with:  export DOCKER_HOST={host}");
+        // The proof that it works end to end: a first container (create, attach, start, wait, auto-remove).
+        Console.WriteLine($"Running a first container: berth run --rm {FirstImage.Reference} echo \"{FirstContainerGreeting}\"");
+        await Console.Out.FlushAsync();
+        var code = await ContainerCommands.Run(g, ["--rm", FirstImage.Reference, "echo", FirstContainerGreeting]);
+        if (code != 0) throw new CliError($"berth up: the first container exited with {code}", code);
         return 0;
     }
+
+    /// <summary>What the first container `berth up` runs prints.</summary>
+    public const string FirstContainerGreeting = "Hello from your first berth container";
 
     private static async Task<bool> Answers(EngineClient client)
     {

@@ -74,6 +74,8 @@ public sealed class SystemCommandSpecs : IAsyncLifetime
             Assert.Contains($"export DOCKER_HOST={host}", first.Stdout);
             Assert.Equal(0, (await Run.Docker(host, "info")).ExitCode);
             Assert.Contains("Imported busybox:latest", first.Stdout);
+            Assert.Contains("\nHello from your first berth container\n", first.Stdout);
+            Assert.Equal("", (await Run.Docker(host, "ps", "-aq")).Stdout);
             var cmd = await Run.Docker(host, "image", "inspect", "busybox:latest", "--format", "{{json .Config.Cmd}}");
             Assert.Equal("[\"sh\"]", cmd.Stdout.Trim());
 
