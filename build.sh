@@ -16,6 +16,9 @@ dotnet publish src/Shell/Berth.Shell.csproj -c Release -o out --no-build -v q -n
 [ -x src/Runtime/build.sh ] && src/Runtime/build.sh "$PWD/out"
 # berth-shim, the per-container monitor (NativeAOT).
 src/Runtime/Berth.Shim/publish.sh "$PWD/out"
+for f in berthd berth berth-runtime berth-runtime-init berth-shim berth-init; do
+  [ -x "out/$f" ] || { echo "build.sh: out/$f is missing after the build" >&2; exit 1; }
+done
 # Marks a complete build, so ./berth can tell when sources changed since.
 date +%s > out/.built
 echo "berth: built into $PWD/out"

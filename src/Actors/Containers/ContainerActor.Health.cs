@@ -65,7 +65,7 @@ public sealed partial class ContainerActor
         switch (action)
         {
             case HealthOnFailure.Kill:
-                await Signal(9); // the restart policy, if any, judges this death like any other
+                await SignalOrLog(9); // the restart policy, if any, judges this death like any other
                 break;
             case HealthOnFailure.Restart:
                 _restartForHealth = true;

@@ -58,7 +58,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         CommandAsync<StopContainer>(s => Stop(s.Timeout, Sender, restart: false));
         CommandAsync<RestartContainer>(s => Restart(s.Timeout));
         CommandAsync<KillContainer>(k => Kill(k.Ref, k.Signal));
-        CommandAsync<StopDeadline>(d => d.Generation == _generation && _state.IsRunning ? Signal(9) : Task.CompletedTask);
+        CommandAsync<StopDeadline>(d => d.Generation == _generation && _state.IsRunning ? SignalOrLog(9) : Task.CompletedTask);
         Command<WaitContainer>(Wait);
         CommandAsync<RemoveContainer>(r => Remove(r.Force, Sender));
         CommandAsync<RemoveAfterExit>(r => RemoveNow(r.Removers));
@@ -271,7 +271,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         _stoppers.Add(sender);
         var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
         var seconds = timeout ?? Def.Config.StopTimeout ?? 10;
-        await Signal(signal);
+        await SignalOrLog(signal);
         if (seconds >= 0)
             Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
     }
@@ -310,6 +310,19 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         await _shim.KillAsync(signal);
     }
 
+    /// <summary>
+    /// For stop, remove and the stop deadline: a process that exits just as it is signalled makes the shim refuse;
+    /// its exit is already on the way and answers whoever waits, so the refusal is only logged.
+    /// </summary>
+    private async Task SignalOrLog(int signal)
+    {
+        try { await Signal(signal); }
+        catch (Exception e) when (e is ShimException or IOException or System.Net.Sockets.SocketException)
+        {
+            _log.Info("container {0}: signal {1}: {2}", _state.Id, signal, e.Message);
+        }
+    }
+
     private void Wait(WaitContainer w)
     {
         switch (w.Condition)
@@ -334,7 +347,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         if (_state.IsRunning)
         {
             _forceRemovers.Add(sender);
-            await Signal(9);
+            await SignalOrLog(9);
             return;
         }
         await RemoveNow([sender]);
@@ -366,7 +379,13 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         foreach (var r in removers) r.Tell(new ContainerDone());
         foreach (var w in _removeWaiters) w.Tell(new ContainerExited(_state.ExitCode));
         foreach (var w in _exitWaiters) w.Tell(new ContainerExited(_state.ExitCode));
-        Context.Stop(Self);
+        // Requests that reached this actor while it was removing answer docker's 404 instead of dying with it.
+        Become(() =>
+        {
+            Command<IContainerTargeted>(c => Sender.Tell(new ContainerError(404, $"No such container: {c.Ref}")));
+            CommandAny(_ => { });
+        });
+        Self.Tell(PoisonPill.Instance);
     }
 
     private ContainerLocation Location() =>

@@ -12,6 +12,19 @@ public sealed record AttachResult(bool Detached);
 /// </summary>
 public static class AttachStreams
 {
+    /// <summary>
+    /// A session on berth's own console (run, start -a, attach, exec): the terminal is restored when it ends, and a
+    /// detach says "read escape sequence" like docker. Returns whether the user detached.
+    /// </summary>
+    public static async Task<bool> RunOnConsoleAsync(HijackedConnection connection, bool tty, bool stdin, byte[]? detachKeys, RawTerminal? raw)
+    {
+        var result = await RunAsync(connection, stdin ? Console.OpenStandardInput() : null,
+            Console.OpenStandardOutput(), Console.OpenStandardError(), tty, stdin ? detachKeys : null);
+        raw?.Restore();
+        if (result.Detached) Console.Error.WriteLine("\nread escape sequence");
+        return result.Detached;
+    }
+
     public static async Task<AttachResult> RunAsync(HijackedConnection connection, Stream? stdin, Stream stdout, Stream stderr,
         bool tty, byte[]? detachKeys, CancellationToken ct = default)
     {

@@ -125,15 +125,8 @@ public static class ContainerCommands
             return startFailure.Value;
         }
         using var resizer = tty && TerminalInfo.IsTerminal(1) ? await TtyResizer.StartAsync(client, $"/containers/{id}/resize") : null;
-        var keys = DetachKeys.Parse(detachKeys ?? "ctrl-p,ctrl-q");
-        var result = await AttachStreams.RunAsync(conn, interactive ? Console.OpenStandardInput() : null,
-            Console.OpenStandardOutput(), Console.OpenStandardError(), tty, interactive ? keys : null);
-        raw?.Restore();
-        if (result.Detached)
-        {
-            Console.Error.WriteLine("\nread escape sequence");
-            return 0;
-        }
+        var keys = DetachKeys.Parse(detachKeys ?? DetachKeys.Default);
+        if (await AttachStreams.RunOnConsoleAsync(conn, tty, interactive, keys, raw)) return 0;
         return await ReadWait(wait);
     }
 

@@ -113,15 +113,8 @@ public static class ExecCommands
         {
             using var raw = tty && interactive && TerminalInfo.IsTerminal(0) ? RawTerminal.Enable(0) : null;
             using var resizer = tty && TerminalInfo.IsTerminal(1) ? await TtyResizer.StartAsync(client, $"/exec/{id}/resize") : null;
-            var keys = DetachKeys.Parse(detachKeys ?? "ctrl-p,ctrl-q");
-            var result = await AttachStreams.RunAsync(conn, interactive ? Console.OpenStandardInput() : null,
-                Console.OpenStandardOutput(), Console.OpenStandardError(), tty, interactive ? keys : null);
-            raw?.Restore();
-            if (result.Detached)
-            {
-                Console.Error.WriteLine("\nread escape sequence");
-                return 0;
-            }
+            var keys = DetachKeys.Parse(detachKeys ?? DetachKeys.Default);
+            if (await AttachStreams.RunOnConsoleAsync(conn, tty, interactive, keys, raw)) return 0;
         }
         var inspect = await client.GetJsonAsync($"/exec/{id}/json");
         return inspect.GetProperty("ExitCode") is { ValueKind: JsonValueKind.Number } code ? code.GetInt32() : 0;

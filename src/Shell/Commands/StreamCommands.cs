@@ -44,14 +44,7 @@ public static class StreamCommands
         using var raw = tty && stdin && TerminalInfo.IsTerminal(0) ? RawTerminal.Enable(0) : null;
         using var resizer = tty && TerminalInfo.IsTerminal(1) ? await TtyResizer.StartAsync(client, $"/containers/{id}/resize") : null;
         using var signals = !tty && a.Get("--sig-proxy") is not ("false" or "0") ? SignalProxy.Start(client, id) : null;
-        var result = await AttachStreams.RunAsync(conn, stdin ? Console.OpenStandardInput() : null,
-            Console.OpenStandardOutput(), Console.OpenStandardError(), tty, stdin ? keys : null);
-        raw?.Restore();
-        if (result.Detached)
-        {
-            Console.Error.WriteLine("read escape sequence");
-            return 1;
-        }
+        if (await AttachStreams.RunOnConsoleAsync(conn, tty, stdin, keys, raw)) return 1;
         var body = JsonDocument.Parse(await wait.Content.ReadAsStringAsync()).RootElement;
         return body.GetProperty("StatusCode").GetInt32();
     }

@@ -3,36 +3,9 @@ using Berth.TestSupport;
 namespace Berth.Host.Tests.Api;
 
 /// <summary>docker cp (both ways, running and stopped, through symlinks), docker export and docker diff against berthd.</summary>
-public sealed class ContainerFilesSpecs : IAsyncLifetime
+public sealed class ContainerFilesSpecs : ContainerSpecs
 {
-    private readonly TempDir _dir = new();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
-    private Berthd _d = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _d = await Berthd.Start();
-        var rootfs = await Busybox.RootfsTar(_dir);
-        var r = await Docker("import", "-c", "CMD [\"sh\"]", rootfs, "busybox");
-        Assert.True(r.ExitCode == 0, r.ToString());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        var ids = (await Docker("ps", "-aq")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (ids.Length > 0) await Docker(["rm", "-f", .. ids]);
-        await _d.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private Task<Run.Result> Docker(params string[] args) => Run.Docker(_d.Host, args);
-
-    private async Task<string> Ok(params string[] args)
-    {
-        var r = await Docker(args);
-        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)}: {r}");
-        return r.Stdout;
-    }
 
     private string Name(string what) => $"{what}-{_suffix}";
 
@@ -49,8 +22,8 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     {
         var name = Name("cpin");
         await Ok("create", "--name", name, "busybox", "cat", "/in.txt");
-        File.WriteAllText(_dir.Combine("in.txt"), "from the host\n");
-        await Ok("cp", _dir.Combine("in.txt"), $"{name}:/in.txt");
+        File.WriteAllText(Dir.Combine("in.txt"), "from the host\n");
+        await Ok("cp", Dir.Combine("in.txt"), $"{name}:/in.txt");
         Assert.Equal("from the host\n", await Ok("start", "-a", name));
     }
 
@@ -58,9 +31,9 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     public async Task Cp_copies_a_file_and_a_directory_out_of_a_stopped_container()
     {
         var name = await PreparedContainer();
-        await Ok("cp", $"{name}:/d/sub/f", _dir.Combine("f.txt"));
-        Assert.Equal("x\n", File.ReadAllText(_dir.Combine("f.txt")));
-        var outDir = _dir.Combine("out");
+        await Ok("cp", $"{name}:/d/sub/f", Dir.Combine("f.txt"));
+        Assert.Equal("x\n", File.ReadAllText(Dir.Combine("f.txt")));
+        var outDir = Dir.Combine("out");
         Directory.CreateDirectory(outDir);
         await Ok("cp", $"{name}:/d", outDir);
         Assert.Equal("x\n", File.ReadAllText(Path.Combine(outDir, "d", "sub", "f")));
@@ -70,14 +43,14 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     public async Task Cp_goes_through_a_symlinked_directory_and_follows_a_link_with_L()
     {
         var name = await PreparedContainer();
-        await Ok("cp", $"{name}:/link/f", _dir.Combine("via-link"));
-        Assert.Equal("x\n", File.ReadAllText(_dir.Combine("via-link")));
+        await Ok("cp", $"{name}:/link/f", Dir.Combine("via-link"));
+        Assert.Equal("x\n", File.ReadAllText(Dir.Combine("via-link")));
 
-        await Ok("cp", $"{name}:/link", _dir.Combine("the-link"));
-        Assert.Equal("/d/sub", new FileInfo(_dir.Combine("the-link")).LinkTarget);
+        await Ok("cp", $"{name}:/link", Dir.Combine("the-link"));
+        Assert.Equal("/d/sub", new FileInfo(Dir.Combine("the-link")).LinkTarget);
 
-        await Ok("cp", "-L", $"{name}:/link", _dir.Combine("followed"));
-        Assert.Equal("x\n", File.ReadAllText(_dir.Combine("followed", "f")));
+        await Ok("cp", "-L", $"{name}:/link", Dir.Combine("followed"));
+        Assert.Equal("x\n", File.ReadAllText(Dir.Combine("followed", "f")));
     }
 
     [Fact]
@@ -85,12 +58,12 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     {
         var name = Name("cprun");
         await Ok("run", "-d", "--name", name, "busybox", "sleep", "1000");
-        var src = _dir.Combine("tree");
+        var src = Dir.Combine("tree");
         Directory.CreateDirectory(Path.Combine(src, "inner"));
         File.WriteAllText(Path.Combine(src, "inner", "g"), "g\n");
         await Ok("cp", src, $"{name}:/tmp/");
-        await Ok("cp", $"{name}:/tmp/tree/inner/g", _dir.Combine("g-back"));
-        Assert.Equal("g\n", File.ReadAllText(_dir.Combine("g-back")));
+        await Ok("cp", $"{name}:/tmp/tree/inner/g", Dir.Combine("g-back"));
+        Assert.Equal("g\n", File.ReadAllText(Dir.Combine("g-back")));
         Assert.Equal("running", (await Ok("inspect", "-f", "{{.State.Status}}", name)).Trim());
     }
 
@@ -98,7 +71,7 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     public async Task Cp_of_a_missing_path_fails_with_dockers_message()
     {
         var name = await PreparedContainer();
-        var r = await Docker("cp", $"{name}:/nope", _dir.Combine("nope"));
+        var r = await Docker("cp", $"{name}:/nope", Dir.Combine("nope"));
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains($"Could not find the file /nope in container {name}", r.Stderr);
     }
@@ -108,7 +81,7 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     {
         var name = await PreparedContainer();
         var r = await Run.Program("/bin/sh", ["-c", $"docker cp {name}:/d - | tar -t"],
-            new Dictionary<string, string> { ["DOCKER_HOST"] = _d.Host });
+            new Dictionary<string, string> { ["DOCKER_HOST"] = Daemon.Host });
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(["d/", "d/sub/", "d/sub/f"], r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
@@ -117,7 +90,7 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     public async Task Export_piped_into_tar_lists_the_whole_filesystem()
     {
         var name = await PreparedContainer();
-        var r = await Run.Program("/bin/sh", ["-c", $"docker export {name} | tar -t"], new Dictionary<string, string> { ["DOCKER_HOST"] = _d.Host });
+        var r = await Run.Program("/bin/sh", ["-c", $"docker export {name} | tar -t"], new Dictionary<string, string> { ["DOCKER_HOST"] = Daemon.Host });
         Assert.True(r.ExitCode == 0, r.ToString());
         var names = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains("bin/busybox", names);
@@ -125,7 +98,7 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
         Assert.Contains("d/sub/f", names);
         Assert.Contains("link", names);
         // The stopped container's rootfs was mounted for the export only.
-        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(_d.DataRoot) && l.Contains("/merged"));
+        Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains(Daemon.DataRoot) && l.Contains("/merged"));
     }
 
     [Fact]
@@ -149,25 +122,25 @@ public sealed class ContainerFilesSpecs : IAsyncLifetime
     public async Task Berth_cp_diff_and_export_work_like_dockers()
     {
         var name = await PreparedContainer();
-        Task<Run.Result> Berth(params string[] args) => Run.Program(Repo.Binary("berth"), ["-H", _d.Host, .. args]);
+        Task<Run.Result> Berth(params string[] args) => Run.Program(Repo.Binary("berth"), ["-H", Daemon.Host, .. args]);
 
-        File.WriteAllText(_dir.Combine("b.txt"), "berth\n");
-        var cpIn = await Berth("cp", _dir.Combine("b.txt"), $"{name}:/d/b.txt");
+        File.WriteAllText(Dir.Combine("b.txt"), "berth\n");
+        var cpIn = await Berth("cp", Dir.Combine("b.txt"), $"{name}:/d/b.txt");
         Assert.True(cpIn.ExitCode == 0, cpIn.ToString());
-        var cpOut = await Berth("cp", $"{name}:/d", _dir.Combine("copied"));
+        var cpOut = await Berth("cp", $"{name}:/d", Dir.Combine("copied"));
         Assert.True(cpOut.ExitCode == 0, cpOut.ToString());
-        Assert.Equal("berth\n", File.ReadAllText(_dir.Combine("copied", "b.txt")));
-        Assert.Equal("x\n", File.ReadAllText(_dir.Combine("copied", "sub", "f")));
+        Assert.Equal("berth\n", File.ReadAllText(Dir.Combine("copied", "b.txt")));
+        Assert.Equal("x\n", File.ReadAllText(Dir.Combine("copied", "sub", "f")));
 
         var diff = await Berth("diff", name);
         Assert.Equal(["A /d", "A /d/b.txt", "A /d/sub", "A /d/sub/f", "A /link"], diff.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
-        var export = await Berth("export", "-o", _dir.Combine("fs.tar"), name);
+        var export = await Berth("export", "-o", Dir.Combine("fs.tar"), name);
         Assert.True(export.ExitCode == 0, export.ToString());
-        var list = await Run.Program("/bin/tar", ["-tf", _dir.Combine("fs.tar")]);
+        var list = await Run.Program("/bin/tar", ["-tf", Dir.Combine("fs.tar")]);
         Assert.Contains("d/b.txt", list.Stdout.Split('\n'));
 
-        var missing = await Berth("cp", $"{name}:/nope", _dir.Combine("nope"));
+        var missing = await Berth("cp", $"{name}:/nope", Dir.Combine("nope"));
         Assert.NotEqual(0, missing.ExitCode);
         Assert.Contains("Could not find the file /nope", missing.Stderr);
     }

@@ -6,39 +6,14 @@ using Berth.TestSupport;
 namespace Berth.Host.Tests.Api;
 
 /// <summary>docker run's HostConfig flags through the real docker CLI, observed from inside the container and from the host.</summary>
-public sealed class HostConfigSpecs : IAsyncLifetime
+public sealed class HostConfigSpecs : ContainerSpecs
 {
-    private readonly TempDir _dir = new();
     private readonly string _name = "hc-" + Guid.NewGuid().ToString("N")[..8];
-    private Berthd _d = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _d = await Berthd.Start();
-        var r = await Docker("import", "-c", "CMD [\"sh\"]", await Busybox.RootfsTar(_dir), "busybox");
-        Assert.True(r.ExitCode == 0, r.ToString());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Docker("rm", "-f", _name);
-        await _d.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private Task<Run.Result> Docker(params string[] args) => Run.Docker(_d.Host, args);
-
-    private async Task<string> Ok(params string[] args)
-    {
-        var r = await Docker(args);
-        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)}: {r}");
-        return r.Stdout;
-    }
 
     [Fact]
     public async Task Caps_binds_tmpfs_read_only_rootfs_ulimits_shm_sysctls_and_names_take_effect_inside_the_container()
     {
-        var data = _dir.Combine("data");
+        var data = Dir.Combine("data");
         Directory.CreateDirectory(data);
         File.WriteAllText(Path.Combine(data, "seen"), "from the host");
         var output = await Ok("run", "--rm", "--cap-drop", "ALL", "--cap-add", "net_admin", "-v", data + ":/data:ro", "--tmpfs", "/scratch:size=1m",
@@ -108,7 +83,7 @@ public sealed class HostConfigSpecs : IAsyncLifetime
         var all = File.ReadLines("/proc/self/status").Single(l => l.StartsWith("CapBnd:"))[7..].Trim();
         Assert.Contains($"CapEff:\t{all}\n", await Ok("run", "--rm", "--privileged", "busybox", "grep", "CapEff", "/proc/self/status"));
 
-        var profile = _dir.Combine("no-mkdir.json");
+        var profile = Dir.Combine("no-mkdir.json");
         File.WriteAllText(profile, """
             {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}
             """);
@@ -148,7 +123,7 @@ public sealed class HostConfigSpecs : IAsyncLifetime
     [Fact]
     public async Task Create_ignores_unknown_fields_and_keeps_a_10MB_env_var()
     {
-        using var http = UnixHttp.Client(_d.Socket);
+        using var http = UnixHttp.Client(Daemon.Socket);
         var big = new string('x', 10 * 1024 * 1024);
         var body = JsonSerializer.Serialize(new
         {

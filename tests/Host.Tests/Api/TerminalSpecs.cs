@@ -6,43 +6,16 @@ namespace Berth.Host.Tests.Api;
 /// Terminals and streams with the real docker CLI: `run -it` driven through a pty (script(1) gives the CLI a real
 /// terminal), resize seen by `stty size` inside, attach with stdin, detach with ctrl-p ctrl-q, and resize's errors.
 /// </summary>
-public sealed class TerminalSpecs : IAsyncLifetime
+public sealed class TerminalSpecs : ContainerSpecs
 {
-    private readonly TempDir _dir = new();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
-    private Berthd _d = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _d = await Berthd.Start();
-        var rootfs = await Busybox.RootfsTar(_dir);
-        var r = await Docker("import", "-c", "CMD [\"sh\"]", rootfs, "busybox");
-        Assert.True(r.ExitCode == 0, r.ToString());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        var ids = (await Docker("ps", "-aq")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (ids.Length > 0) await Docker(["rm", "-f", .. ids]);
-        await _d.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private Task<Run.Result> Docker(params string[] args) => Run.Docker(_d.Host, args);
-
-    private async Task<string> Ok(params string[] args)
-    {
-        var r = await Docker(args);
-        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)}: {r}");
-        return r.Stdout;
-    }
 
     private string Name(string what) => $"{what}-{_suffix}";
 
     /// <summary>Runs a shell command line under script(1): its stdin, stdout and stderr are a fresh pty; -e passes the exit code on.</summary>
     private Task<Run.Result> InPty(string commandLine, string input) =>
         Run.Program("/usr/bin/script", ["-qec", commandLine, "/dev/null"],
-            new Dictionary<string, string> { ["DOCKER_HOST"] = _d.Host, ["TERM"] = "xterm" }, stdin: input);
+            new Dictionary<string, string> { ["DOCKER_HOST"] = Daemon.Host, ["TERM"] = "xterm" }, stdin: input);
 
     [Fact]
     public async Task Run_it_through_a_pty_echoes_typed_input_runs_it_and_exits_with_the_shells_code()
@@ -68,7 +41,7 @@ public sealed class TerminalSpecs : IAsyncLifetime
     {
         var name = Name("att");
         await Ok("run", "-d", "-i", "--name", name, "busybox", "sh", "-c", "read line; echo got $line; exit 4");
-        var r = await Run.Program("/usr/local/bin/docker", ["attach", name], new Dictionary<string, string> { ["DOCKER_HOST"] = _d.Host }, stdin: "hello\n");
+        var r = await Run.Program("/usr/local/bin/docker", ["attach", name], new Dictionary<string, string> { ["DOCKER_HOST"] = Daemon.Host }, stdin: "hello\n");
         Assert.Equal(4, r.ExitCode);
         Assert.Equal("got hello\n", r.Stdout);
     }
@@ -79,7 +52,7 @@ public sealed class TerminalSpecs : IAsyncLifetime
         var name = Name("det");
         await Ok("run", "-dit", "--name", name, "busybox", "sh");
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
-        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(_d.Socket));
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(Daemon.Socket));
         await using var stream = new System.Net.Sockets.NetworkStream(socket);
         var request = $"POST /v1.41/containers/{name}/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n";
         await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
@@ -103,7 +76,7 @@ public sealed class TerminalSpecs : IAsyncLifetime
     {
         var name = Name("badkeys");
         await Ok("run", "-dit", "--name", name, "busybox", "sh");
-        using var http = UnixHttp.Client(_d.Socket);
+        using var http = UnixHttp.Client(Daemon.Socket);
         var response = await http.PostAsync($"/containers/{name}/attach?stream=1&stdin=1&detachKeys=ctrl-%3F%3F", null);
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Contains("Invalid detach keys (ctrl-??) provided", await response.Content.ReadAsStringAsync());
@@ -114,7 +87,7 @@ public sealed class TerminalSpecs : IAsyncLifetime
     {
         var name = Name("stopped");
         await Ok("create", "-t", "--name", name, "busybox", "sh");
-        using var http = UnixHttp.Client(_d.Socket);
+        using var http = UnixHttp.Client(Daemon.Socket);
         Assert.Equal(404, (int)(await http.PostAsync($"/containers/nosuch-{_suffix}/resize?h=10&w=20", null)).StatusCode);
         var stopped = await http.PostAsync($"/containers/{name}/resize?h=10&w=20", null);
         Assert.Equal(409, (int)stopped.StatusCode);

@@ -64,14 +64,8 @@ public static class ArchiveExtractor
                     Native.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
                     break;
                 }
-                case TarEntryType.CharDevice:
-                    Native.MknodAt(parent.Fd, baseName, Native.S_IFCHR | 0b110_000_000, entry.DevMajor, entry.DevMinor);
-                    break;
-                case TarEntryType.BlockDevice:
-                    Native.MknodAt(parent.Fd, baseName, Native.S_IFBLK | 0b110_000_000, entry.DevMajor, entry.DevMinor);
-                    break;
-                case TarEntryType.Fifo:
-                    Native.MknodAt(parent.Fd, baseName, Native.S_IFIFO | 0b110_000_000, 0, 0);
+                case TarEntryType.CharDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+                    LayerUnpacker.MakeNode(parent.Fd, baseName, entry);
                     break;
             }
             if (entry.Type == TarEntryType.Hardlink) continue;   // the link shares its target's inode and attributes

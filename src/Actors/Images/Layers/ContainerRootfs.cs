@@ -6,9 +6,13 @@ namespace Berth.Actors.Images.Layers;
 /// </summary>
 public static class ContainerRootfs
 {
-    /// <summary>The layout for a container: lower dirs come from <c>ImageResolved.LowerDirs</c> (top first).</summary>
+    /// <summary>
+    /// The layout for a container: its init layer on top of the image's lower dirs (<c>ImageResolved.LowerDirs</c>, top
+    /// first). Like docker's "-init" layer it holds the mount points berthd always binds (/etc/hosts, /etc/hostname,
+    /// /etc/resolv.conf), so they never show up as the container's own changes (diff, commit).
+    /// </summary>
     public static RootfsLayout Layout(string containerDir, IReadOnlyList<string> lowerDirsTopFirst) => new(
-        lowerDirsTopFirst,
+        [Path.Combine(containerDir, "rootfs", "init"), .. lowerDirsTopFirst],
         Path.Combine(containerDir, "rootfs", "upper"),
         Path.Combine(containerDir, "rootfs", "work"),
         Path.Combine(containerDir, "rootfs", "merged"));
@@ -17,7 +21,26 @@ public static class ContainerRootfs
     public static void Mount(RootfsLayout layout)
     {
         if (IsMounted(layout.MergedDir)) return;
+        EnsureInitLayer(layout);
         Overlay.Mount(layout);
+    }
+
+    private static readonly string[] InitFiles = ["etc/hostname", "etc/hosts", "etc/resolv.conf"];
+
+    /// <summary>Writes the init layer once (empty mount-point files; the real ones are bind-mounted over them).</summary>
+    private static void EnsureInitLayer(RootfsLayout layout)
+    {
+        var init = layout.LowerDirs[0];
+        if (Directory.Exists(init)) return;
+        var tmp = init + ".tmp";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        foreach (var file in InitFiles)
+        {
+            var path = Path.Combine(tmp, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, []);
+        }
+        Directory.Move(tmp, init);
     }
 
     public static void Unmount(RootfsLayout layout) => Overlay.Unmount(layout.MergedDir);
@@ -33,7 +56,11 @@ public static class ContainerRootfs
     public static void Export(RootfsLayout layout, Stream output)
     {
         var mountedHere = !IsMounted(layout.MergedDir);
-        if (mountedHere) Overlay.Mount(layout);
+        if (mountedHere)
+        {
+            EnsureInitLayer(layout);
+            Overlay.Mount(layout);
+        }
         try { DirectoryArchiver.Write(layout.MergedDir, output); }
         finally { if (mountedHere) Overlay.Unmount(layout.MergedDir); }
     }

@@ -89,14 +89,8 @@ public static class LayerUnpacker
                     Native.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
                     break;
                 }
-                case TarEntryType.CharDevice:
-                    Native.MknodAt(parent.Fd, baseName, Native.S_IFCHR | 0b110_000_000, entry.DevMajor, entry.DevMinor);
-                    break;
-                case TarEntryType.BlockDevice:
-                    Native.MknodAt(parent.Fd, baseName, Native.S_IFBLK | 0b110_000_000, entry.DevMajor, entry.DevMinor);
-                    break;
-                case TarEntryType.Fifo:
-                    Native.MknodAt(parent.Fd, baseName, Native.S_IFIFO | 0b110_000_000, 0, 0);
+                case TarEntryType.CharDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
+                    LayerUnpacker.MakeNode(parent.Fd, baseName, entry);
                     break;
             }
 
@@ -147,5 +141,18 @@ public static class LayerUnpacker
         if (!isDir) { Native.UnlinkAt(parent.Fd, name, 0); return; }
         // Through /proc/self/fd the parent resolves to the directory we hold; Directory.Delete unlinks symlinks, never follows them.
         Directory.Delete(parent.ProcPath(name), recursive: true);
+    }
+
+    /// <summary>A device node or fifo from a tar entry (owner-only mode until the entry's own mode is applied).</summary>
+    internal static void MakeNode(int dirFd, string name, TarEntry entry)
+    {
+        var (kind, major, minor) = entry.Type switch
+        {
+            TarEntryType.CharDevice => (Native.S_IFCHR, entry.DevMajor, entry.DevMinor),
+            TarEntryType.BlockDevice => (Native.S_IFBLK, entry.DevMajor, entry.DevMinor),
+            TarEntryType.Fifo => (Native.S_IFIFO, 0u, 0u),
+            _ => throw new ArgumentException($"tar entry \"{entry.Name}\" is not a device or fifo"),
+        };
+        Native.MknodAt(dirFd, name, kind | 0b110_000_000, major, minor);
     }
 }
