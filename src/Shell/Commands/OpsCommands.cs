@@ -123,10 +123,7 @@ public static class OpsCommands
         if (a.Get("--cpu-period") is { } cp) body["CpuPeriod"] = Int(cp, "--cpu-period");
         if (a.Get("--cpu-quota") is { } cq) body["CpuQuota"] = Int(cq, "--cpu-quota");
         if (a.Get("--cpu-shares") is { } cs) body["CpuShares"] = Int(cs, "--cpu-shares");
-        if (a.Get("--cpus") is { } cpus)
-            body["NanoCpus"] = decimal.TryParse(cpus, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c >= 0
-                ? (long)(c * 1_000_000_000m)
-                : throw new CliError($"invalid argument \"{cpus}\" for \"--cpus\" flag: failed to parse {cpus} as a rational number", 125);
+        if (a.Get("--cpus") is { } cpus) body["NanoCpus"] = RunOptions.NanoCpus(cpus);
         if (a.Get("--cpuset-cpus") is { } cc) body["CpusetCpus"] = cc;
         if (a.Get("--cpuset-mems") is { } cm) body["CpusetMems"] = cm;
         if (a.Get("--memory") is { } m) body["Memory"] = RunOptions.Bytes(m, "--memory");

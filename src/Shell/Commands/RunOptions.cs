@@ -212,7 +212,8 @@ public static class RunOptions
             ? (long)(v * mult) : throw new CliError($"invalid argument \"{s}\" for \"{flag}\" flag: invalid size: '{s}'", 125);
     }
 
-    private static long NanoCpus(string s) => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0
+    /// <summary>--cpus (run, create and update): a rational number of CPUs as nanoCPUs.</summary>
+    public static long NanoCpus(string s) => decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= 0
         ? (long)(v * 1_000_000_000m) : throw new CliError($"invalid argument \"{s}\" for \"--cpus\" flag: failed to parse {s} as a rational number", 125);
 
     private static JsonNode Ulimit(string s)

@@ -132,11 +132,20 @@ public sealed class CgroupUsageSpecs : IDisposable
         var path = "/berth-test-" + Guid.NewGuid().ToString("N")[..10];
         var cg = layout.Open(path);
         cg.Create(null);
-        using var sleeper = System.Diagnostics.Process.Start("sleep", "60");
+        // A shell that allocates only once it is in the cgroup: memory is charged where pages are first touched
+        // (v1 does not move a migrating process's earlier charges). The $(...) child comes and goes before the exec.
+        using var sleeper = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardInput = true })!;
         try
         {
             cg.AddProcess(sleeper.Id);
+            sleeper.StandardInput.WriteLine("x=$(seq 1 20000); exec sleep 60");
+            sleeper.StandardInput.Flush();
             var u = cg.Usage();
+            for (var tries = 0; tries < 200 && (u.MemoryUsage == 0 || u.PidsCurrent != 1); tries++)
+            {
+                Thread.Sleep(50);
+                u = cg.Usage();
+            }
             Assert.Equal(1, u.PidsCurrent);
             Assert.True(u.MemoryUsage > 0);
             cg.Update(new Resources { Pids = new Pids { Limit = 5 } });
