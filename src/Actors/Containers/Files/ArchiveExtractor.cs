@@ -46,8 +46,7 @@ public static class ArchiveExtractor
                     break;
                 case TarEntryType.Regular:
                 {
-                    var fd = Native.OpenAt(parent.Fd, baseName, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0b110_000_000);
-                    using (var file = Native.FileStreamFor(fd, FileAccess.Write)) reader.Data.CopyTo(file, 1 << 16);
+                    LayerUnpacker.WriteNewFile(parent.Fd, baseName, reader.Data);
                     break;
                 }
                 case TarEntryType.Symlink:

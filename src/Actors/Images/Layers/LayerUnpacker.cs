@@ -69,8 +69,7 @@ public static class LayerUnpacker
                     break;
                 case TarEntryType.Regular:
                 {
-                    var fd = Native.OpenAt(parent.Fd, baseName, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0b110_000_000);
-                    using (var file = Native.FileStreamFor(fd, FileAccess.Write)) reader.Data.CopyTo(file, 1 << 16);
+                    LayerUnpacker.WriteNewFile(parent.Fd, baseName, reader.Data);
                     var written = Native.StatAt(parent.Fd, baseName);
                     if (written.Size > 0 && seenInodes.Add(written.Ino)) size += (long)written.Size;
                     break;
@@ -141,6 +140,14 @@ public static class LayerUnpacker
         if (!isDir) { Native.UnlinkAt(parent.Fd, name, 0); return; }
         // Through /proc/self/fd the parent resolves to the directory we hold; Directory.Delete unlinks symlinks, never follows them.
         Directory.Delete(parent.ProcPath(name), recursive: true);
+    }
+
+    /// <summary>A new regular file from a tar entry's data: never follows or reuses an existing name (O_EXCL|O_NOFOLLOW).</summary>
+    internal static void WriteNewFile(int dirFd, string name, Stream data)
+    {
+        var fd = Native.OpenAt(dirFd, name, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0b110_000_000);
+        using var file = Native.FileStreamFor(fd, FileAccess.Write);
+        data.CopyTo(file, 1 << 16);
     }
 
     /// <summary>A device node or fifo from a tar entry (owner-only mode until the entry's own mode is applied).</summary>
