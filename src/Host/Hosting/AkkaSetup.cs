@@ -1,8 +1,6 @@
 using Akka;
 using Akka.Actor;
 using Akka.Hosting;
-using Akka.Persistence.Hosting;
-using Akka.Persistence.Sql.Hosting;
 using Berth.Actors.Containers;
 using Berth.Actors.Events;
 using Berth.Actors.Images;
@@ -11,9 +9,7 @@ using Berth.Actors.Protocol;
 using Berth.Actors.Protocol.Serialization;
 using Berth.Host.Configuration;
 using Berth.Host.Facts;
-using LinqToDB;
-using SqlJournalOptions = Akka.Persistence.Sql.Hosting.SqlJournalOptions;
-using SqlSnapshotOptions = Akka.Persistence.Sql.Hosting.SqlSnapshotOptions;
+using Berth.Host.Persistence;
 
 namespace Berth.Host.Hosting;
 
@@ -26,7 +22,7 @@ public sealed class ImagesKey;
 /// <summary>Marker for the containers actor in the ActorRegistry.</summary>
 public sealed class ContainersKey;
 
-/// <summary>berthd's actor system: one serializer, SQL persistence (SQLite by default, PostgreSQL by configuration), the node's actors.</summary>
+/// <summary>berthd's actor system: one serializer, berth's journal (SQLite by default, PostgreSQL by configuration), the node's actors.</summary>
 public static class AkkaSetup
 {
     public const string SystemName = "berth";
@@ -63,23 +59,11 @@ public static class AkkaSetup
         return services;
     }
 
-    /// <summary>Journal and snapshot store for the configured provider; tables are created on first use.</summary>
+    /// <summary>berth's journal and snapshot store on the configured provider; tables are created on first use.</summary>
     public static AkkaConfigurationBuilder WithBerthPersistence(this AkkaConfigurationBuilder akka, PersistenceOptions p, string sqliteFile)
     {
-        var (connection, provider) = p.Provider switch
-        {
-            "postgresql" => (p.ConnectionString!, ProviderName.PostgreSQL15),
-            _ => (p.ConnectionString ?? $"Data Source={sqliteFile};Pooling=True;Cache=Shared", ProviderName.SQLiteMS),
-        };
-        var journal = new SqlJournalOptions(isDefaultPlugin: true)
-        {
-            ConnectionString = connection, ProviderName = provider, AutoInitialize = true,
-        };
-        var snapshots = new SqlSnapshotOptions(isDefaultPlugin: true)
-        {
-            ConnectionString = connection, ProviderName = provider, AutoInitialize = true,
-        };
-        return akka.WithJournalAndSnapshot(journal, snapshots);
+        var connection = p.Provider == "postgresql" ? p.ConnectionString! : p.ConnectionString ?? $"Data Source={sqliteFile}";
+        return akka.AddHocon(JournalPlugins.Hocon(p.Provider, connection), HoconAddMode.Prepend);
     }
 
     private static Akka.Event.LogLevel AkkaLogLevel(string level) => level switch
