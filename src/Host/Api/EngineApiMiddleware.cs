@@ -7,12 +7,16 @@ namespace Berth.Host.Api;
 /// What every Engine API request shares: the optional /v1.NN prefix and its bounds, dockerd's response
 /// headers, OPTIONS, and turning exceptions into {"message"} errors with the right status.
 /// </summary>
-public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiMiddleware> log)
+public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiMiddleware> log, IHostApplicationLifetime lifetime)
 {
     public static readonly string ServerHeader = $"Berth/{BerthVersion.Version} (linux)";
 
     public async Task InvokeAsync(HttpContext ctx)
     {
+        // Long requests (wait, events, logs -f, stats) end when the daemon stops, as dockerd's do, instead of holding
+        // the shutdown until Kestrel's timeout.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
+        ctx.RequestAborted = ended.Token;
         var (version, path) = ApiVersion.Split(ctx.Request.Path.Value ?? "/");
         if (version != null)
         {
