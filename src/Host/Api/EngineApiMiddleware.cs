@@ -1,5 +1,6 @@
 using System.Text;
 using Berth.Actors;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Berth.Host.Api;
 
@@ -14,8 +15,10 @@ public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiM
     public async Task InvokeAsync(HttpContext ctx)
     {
         // Long requests (wait, events, logs -f, stats) end when the daemon stops, as dockerd's do, instead of holding
-        // the shutdown until Kestrel's timeout.
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
+        // the shutdown until Kestrel's timeout; and when the client hangs up (see ClientHangup).
+        var hangup = ctx.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } ? CancellationToken.None
+            : ctx.Features.Get<Hosting.ClientHangup>()?.Token ?? CancellationToken.None;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping, hangup);
         ctx.RequestAborted = ended.Token;
         var (version, path) = ApiVersion.Split(ctx.Request.Path.Value ?? "/");
         if (version != null)

@@ -25,7 +25,9 @@ public static class UpgradeWithBody
         {
             var original = connection.Transport;
             var pipe = new Pipe();
-            var pump = Pump(original.Input, pipe.Writer);
+            var hangup = new ClientHangup();
+            connection.Features.Set(hangup);
+            var pump = Pump(original.Input, pipe.Writer, hangup);
             connection.Transport = new Duplex(pipe.Reader, original.Output);
             try
             {
@@ -47,7 +49,7 @@ public static class UpgradeWithBody
     }
 
     /// <summary>Copies the connection through, rewriting only the first request's head when it is an upgrade with a body.</summary>
-    private static async Task Pump(PipeReader input, PipeWriter output)
+    private static async Task Pump(PipeReader input, PipeWriter output, ClientHangup hangup)
     {
         var headDone = false;
         try
@@ -75,7 +77,7 @@ public static class UpgradeWithBody
                 }
                 foreach (var segment in buffer) await output.WriteAsync(segment);
                 input.AdvanceTo(buffer.End);
-                if (result.IsCompleted) break;
+                if (result.IsCompleted) { hangup.Signal(); break; }
                 var flushed = await output.FlushAsync();
                 if (flushed.IsCompleted) break;
             }
