@@ -373,6 +373,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
             return;
         }
         DeleteMessages(long.MaxValue);
+        Journal.Tell(new RetirePersistenceId(PersistenceId));
         Record("destroy");
         // The name and the image use are released before anyone hears "removed" (docker rm; docker run --name same).
         await Context.Parent.Ask<ContainerDone>(new ContainerForgotten(_state.Id), TimeSpan.FromSeconds(30));

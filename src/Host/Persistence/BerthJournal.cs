@@ -4,7 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
-using Akka.Serialization;
+using Berth.Actors.Protocol;
 
 namespace Berth.Host.Persistence;
 
@@ -84,6 +84,21 @@ public sealed class BerthJournal : AsyncWriteJournal
                 "DELETE FROM berth_journal WHERE persistence_id = @pid AND sequence_nr <= @to", ("@pid", persistenceId), ("@to", toSequenceNr));
             delete.ExecuteNonQuery();
         });
+
+    /// <summary>A retired id leaves no row behind: removed containers do not grow the journal forever.</summary>
+    protected override bool ReceivePluginInternal(object message)
+    {
+        if (message is not RetirePersistenceId retire) return false;
+        _db.Write([retire.PersistenceId], (connection, tx) =>
+        {
+            foreach (var table in new[] { "berth_journal", "berth_journal_highest", "berth_snapshot" })
+            {
+                using var delete = JournalDatabase.Command(connection, tx, $"DELETE FROM {table} WHERE persistence_id = @pid", ("@pid", retire.PersistenceId));
+                delete.ExecuteNonQuery();
+            }
+        });
+        return true;
+    }
 
     public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
         _db.Read(persistenceId, connection =>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
+using Berth.Actors.Protocol;
 using Berth.Host.Persistence;
 using Berth.TestSupport;
 
@@ -104,7 +105,37 @@ public abstract class BerthJournalSpecs
         }
     }
 
+    [Fact]
+    public async Task A_retired_persistence_id_leaves_no_row_in_any_table()
+    {
+        var store = await Store();
+        await using (var node = Node.Start(store))
+        {
+            var ledger = node.Ledger("retired-1");
+            await ledger.Ask<Done>(new Add("a"), Node.Timeout);
+            await ledger.Ask<Done>(Snap.Instance, Node.Timeout);
+            await ledger.Ask<Done>(new Forget(long.MaxValue), Node.Timeout);
+            Assert.Equal(2, await Rows(store, "retired-1")); // the snapshot and the kept highest number
+            await ledger.Ask<Done>(Retire.Instance, Node.Timeout);
+            // The journal applies its commands in order: once a later write is stored, the retirement is too.
+            await node.Ledger("retired-marker").Ask<Done>(new Add("later"), Node.Timeout);
+        }
+        Assert.Equal(0, await Rows(store, "retired-1"));
+    }
+
+    /// <summary>Rows of one persistence id in the journal, the highest-number table and the snapshots, read with SQL.</summary>
+    public static async Task<long> Rows((string Provider, string Connection) store, string persistenceId)
+    {
+        await using var connection = JournalDialect.For(store.Provider).Connect(store.Connection);
+        await connection.OpenAsync();
+        await using var count = JournalDatabase.Command(connection, null,
+            "SELECT (SELECT COUNT(*) FROM berth_journal WHERE persistence_id = @pid) + (SELECT COUNT(*) FROM berth_journal_highest WHERE persistence_id = @pid) " +
+            "+ (SELECT COUNT(*) FROM berth_snapshot WHERE persistence_id = @pid)", ("@pid", persistenceId));
+        return Convert.ToInt64(await count.ExecuteScalarAsync());
+    }
+
     private sealed record Add(string Entry);
+    private sealed record Retire { public static readonly Retire Instance = new(); }
     private sealed record AddUnserializable;
     private sealed record Forget(long ToSequenceNr);
     private sealed record Snap { public static readonly Snap Instance = new(); }
@@ -140,6 +171,7 @@ public abstract class BerthJournalSpecs
             Command<DeleteMessagesSuccess>(_ => _pendingReply?.Tell(Done.Instance));
             Command<Snap>(_ => { _pendingReply = Sender; SaveSnapshot(_entries.ToArray()); });
             Command<SaveSnapshotSuccess>(_ => _pendingReply?.Tell(Done.Instance));
+            Command<Retire>(_ => { Journal.Tell(new RetirePersistenceId(PersistenceId)); Sender.Tell(Done.Instance); });
             Command<Show>(_ => Sender.Tell(new Seen(_entries.ToList(), LastSequenceNr, _fromSnapshotAt, _replayed)));
         }
 

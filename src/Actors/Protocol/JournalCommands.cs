@@ -1,0 +1,7 @@
+namespace Berth.Actors.Protocol;
+
+/// <summary>
+/// Tells the journal that a persistence id is retired for good (a removed container: ids are never reused), so even
+/// the highest sequence number the journal keeps after a deletion can go. Journals that do not know it ignore it.
+/// </summary>
+public sealed record RetirePersistenceId(string PersistenceId);
