@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
@@ -24,7 +25,8 @@ public sealed partial class ContainerActor
     {
         _healthRun++;
         _check = HealthCheck.Of(Def.Config);
-        _health = _check == null ? null : HealthState.Starting;
+        // A run found alive after a daemon restart carries on where its health was (see HealthFile); a new run starts over.
+        _health = _check == null ? null : HealthFile.Resume(Paths.Dir, _state.StartedAt) ?? HealthState.Starting;
         if (_check != null) ScheduleProbe();
     }
 
@@ -35,7 +37,13 @@ public sealed partial class ContainerActor
 
     private void OnHealthTick(HealthTick tick)
     {
-        if (tick.Run != _healthRun || _check == null || _state.Status != ContainerStatus.Running) return;
+        if (tick.Run != _healthRun || _check == null) return;
+        if (_state.Status == ContainerStatus.Paused)
+        {
+            ScheduleProbe(); // no probe in a frozen container (dockerd stops its monitor while paused), but checks resume after unpause
+            return;
+        }
+        if (_state.Status != ContainerStatus.Running) return;
         var run = tick.Run;
         HealthProbe.RunAsync(Def.Runtime, Paths, _check).PipeTo(Self, success: r => new HealthProbed(run, r),
             failure: e => new HealthProbed(run, new HealthProbeResult(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, -1, e.Message)));
@@ -46,6 +54,7 @@ public sealed partial class ContainerActor
         if (probed.Run != _healthRun || _check == null || _health == null || _state.Status != ContainerStatus.Running) return;
         var before = _health.Status;
         _health = _health.After(probed.Result, _check, _state.StartedAt ?? probed.Result.Start);
+        SaveHealth();
         Report();
         if (_health.Status != before)
         {
@@ -53,6 +62,15 @@ public sealed partial class ContainerActor
             if (_health.Status == HealthStatus.Unhealthy) await OnUnhealthy();
         }
         if (probed.Run == _healthRun) ScheduleProbe();
+    }
+
+    private void SaveHealth()
+    {
+        try { HealthFile.Save(Paths.Dir, _state.StartedAt ?? DateTimeOffset.MinValue, _health!); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("container {0}: cannot save its health to {1}: {2}", _state.Id, HealthFile.PathOf(Paths.Dir), e.Message);
+        }
     }
 
     /// <summary>What Docker never shipped (moby 28400): the container asked to be restarted, killed or stopped when unhealthy.</summary>
