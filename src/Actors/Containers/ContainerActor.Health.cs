@@ -14,6 +14,7 @@ public sealed partial class ContainerActor
     private HealthCheck? _check;
     private HealthState? _health;
     private int _healthRun; // a new number per run: ticks and probe results of an earlier run are ignored
+    private bool _healthRecovered; // the health file was consulted for the run recorded before this daemon started
 
     private void SetUpHealth()
     {
@@ -107,8 +108,23 @@ public sealed partial class ContainerActor
             Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
     }
 
-    private HealthView? CurrentHealth() => _health == null ? null : new HealthView(_health.StatusName, _health.FailingStreak,
-        _health.Log.Select(l => new HealthLogView(l.Start, l.End, l.ExitCode, l.Output)).ToList());
+    private HealthView? CurrentHealth()
+    {
+        RecoverHealth();
+        return _health == null ? null : new HealthView(_health.StatusName, _health.FailingStreak,
+            _health.Log.Select(l => new HealthLogView(l.Start, l.End, l.ExitCode, l.Output)).ToList());
+    }
+
+    /// <summary>
+    /// Once per daemon start, before any run started here: the last run's health from its file. An inspect that comes
+    /// right after a restart (before the shim is reconnected) shows it, and so does a stopped container's, as with dockerd.
+    /// </summary>
+    private void RecoverHealth()
+    {
+        if (_healthRecovered || _health != null) return;
+        _healthRecovered = true;
+        if (HealthCheck.Of(Def.Config) != null) _health = HealthFile.Resume(Paths.Dir, _state.StartedAt);
+    }
 
     private sealed record HealthTick(int Run);
 
