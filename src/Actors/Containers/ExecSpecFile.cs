@@ -33,10 +33,11 @@ public static class ExecSpecFile
         catch (Exception e) when (e is JsonException or IOException) { return null; }
     }
 
-    /// <summary>Removes the file; a state dir already gone (the container was removed) is fine.</summary>
+    /// <summary>Removes the file. Best effort: a state dir already gone (the container was removed) is fine, and a leftover
+    /// file is harmless (it is only read for an exec its shim still lists, and goes with the state dir).</summary>
     public static void Delete(string stateDir, string execId)
     {
         try { File.Delete(PathOf(stateDir, execId)); }
-        catch (DirectoryNotFoundException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }
