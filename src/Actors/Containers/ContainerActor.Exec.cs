@@ -24,6 +24,18 @@ public sealed partial class ContainerActor
         Command<InspectExec>(i => Sender.Tell(_execs.TryGetValue(i.ExecId, out var r) ? new ExecInspected(r.View()) : NoSuchExec(i.ExecId)));
         CommandAsync<ResizeExec>(ResizeExecNow);
         Command<ExecExited>(e => ExecEndedWith(e.ExecId, e.ExitCode));
+        Command<ExecDetached>(d => Sender.Tell(_execs.ContainsKey(d.ExecId) ? ExecDetachedEvent(d.ExecId) : NoSuchExec(d.ExecId)));
+        Command<ContainerDetached>(_ =>
+        {
+            Record("detach");
+            Sender.Tell(new ContainerDone());
+        });
+    }
+
+    private ContainerDone ExecDetachedEvent(string execId)
+    {
+        Record("exec_detach", ("execID", execId));
+        return new ContainerDone();
     }
 
     /// <summary>Exec ids of the running execs (container inspect's ExecIDs; null when none, as docker shows it).</summary>
@@ -79,6 +91,7 @@ public sealed partial class ContainerActor
         {
             var container = OciJson.LoadSpec(Paths.Dir).Process ?? throw new IOException($"{Paths.ConfigJson} has no process");
             var process = ExecProcessSpec.Build(container, record.Spec, Layout.MergedDir);
+            ExecSpecFile.Write(Paths.StateDir, execId, record.Spec);
             await _shim.RegisterExecAsync(execId, JsonSerializer.SerializeToElement(process, OciJsonContext.Default.Process), record.Spec.AttachStdin);
         }
         catch (ArgumentException e)
@@ -94,7 +107,7 @@ public sealed partial class ContainerActor
         }
         _execs[execId] = record with { Phase = ExecPhase.Prepared };
         var s = record.Spec;
-        sender.Tell(new ExecReady(execId, _state.Id, Paths.StateDir, s.Tty, s.AttachStdin, s.AttachStdout, s.AttachStderr));
+        sender.Tell(new ExecReady(execId, _state.Id, Paths.StateDir, s.Tty, s.AttachStdin, s.AttachStdout, s.AttachStderr, s.DetachKeys));
     }
 
     private async Task BeginExecNow(string execId)
@@ -179,15 +192,7 @@ public sealed partial class ContainerActor
         foreach (var s in states)
         {
             if (_execs.ContainsKey(s.ExecId)) continue;
-            var process = s.Process.Deserialize(OciJsonContext.Default.Process);
-            var spec = new ExecSpec
-            {
-                Cmd = process?.Args ?? [],
-                Tty = s.Terminal,
-                User = process?.User is { Uid: > 0 } or { Gid: > 0 } ? $"{process.User.Uid}:{process.User.Gid}" : "",
-                WorkingDir = process?.Cwd ?? "",
-            };
-            var record = ExecRecord.New(s.ExecId, _state.Id, spec);
+            var record = ExecRecord.New(s.ExecId, _state.Id, ExecSpecFile.Read(Paths.StateDir, s.ExecId) ?? SpecFromProcess(s));
             record = s.Status switch
             {
                 ShimStatus.Running => record.Started(s.Pid),
@@ -197,6 +202,35 @@ public sealed partial class ContainerActor
             AddExec(record);
             if (record.Phase == ExecPhase.Running) WatchExec(shim, s.ExecId);
         }
+    }
+
+    /// <summary>For an exec without its spec file: what the shim's OCI process tells (the user only as numbers).</summary>
+    private static ExecSpec SpecFromProcess(ExecState s)
+    {
+        var process = s.Process.Deserialize(OciJsonContext.Default.Process);
+        return new ExecSpec
+        {
+            Cmd = process?.Args ?? [],
+            Tty = s.Terminal,
+            User = process?.User is { Uid: > 0 } or { Gid: > 0 } ? $"{process.User.Uid}:{process.User.Gid}" : "",
+            WorkingDir = process?.Cwd ?? "",
+        };
+    }
+
+    /// <summary>
+    /// The run ended (stop, kill, crash, restart): its execs are dropped, as dockerd's cleanup unregisters a stopped
+    /// container's exec configs, so inspecting one is a 404 from now on. Anyone still waiting for an exit hears the
+    /// recorded code, or SIGKILL's 137 for a process that went down with the container.
+    /// </summary>
+    private void ForgetExecs()
+    {
+        if (_execs.Count == 0) return;
+        foreach (var (id, waiters) in _execWaiters)
+            foreach (var w in waiters) w.Tell(new ExecEnded(_execs.TryGetValue(id, out var r) && r.ExitCode is { } code ? code : 137));
+        _execWaiters.Clear();
+        foreach (var id in _execs.Keys) ExecSpecFile.Delete(Paths.StateDir, id);
+        Context.Parent.Tell(new ExecsForgotten(_state.Id, [.. _execs.Keys]));
+        _execs.Clear();
     }
 
     private sealed record ExecExited(string ExecId, int ExitCode);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
@@ -13,6 +14,7 @@ public sealed partial class ContainerActor
     private HealthCheck? _check;
     private HealthState? _health;
     private int _healthRun; // a new number per run: ticks and probe results of an earlier run are ignored
+    private bool _healthRecovered; // the health file was consulted for the run recorded before this daemon started
 
     private void SetUpHealth()
     {
@@ -24,7 +26,8 @@ public sealed partial class ContainerActor
     {
         _healthRun++;
         _check = HealthCheck.Of(Def.Config);
-        _health = _check == null ? null : HealthState.Starting;
+        // A run found alive after a daemon restart carries on where its health was (see HealthFile); a new run starts over.
+        _health = _check == null ? null : HealthFile.Resume(Paths.Dir, _state.StartedAt) ?? HealthState.Starting;
         if (_check != null) ScheduleProbe();
     }
 
@@ -35,7 +38,13 @@ public sealed partial class ContainerActor
 
     private void OnHealthTick(HealthTick tick)
     {
-        if (tick.Run != _healthRun || _check == null || _state.Status != ContainerStatus.Running) return;
+        if (tick.Run != _healthRun || _check == null) return;
+        if (_state.Status == ContainerStatus.Paused)
+        {
+            ScheduleProbe(); // no probe in a frozen container (dockerd stops its monitor while paused), but checks resume after unpause
+            return;
+        }
+        if (_state.Status != ContainerStatus.Running) return;
         var run = tick.Run;
         HealthProbe.RunAsync(Def.Runtime, Paths, _check).PipeTo(Self, success: r => new HealthProbed(run, r),
             failure: e => new HealthProbed(run, new HealthProbeResult(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, -1, e.Message)));
@@ -46,6 +55,7 @@ public sealed partial class ContainerActor
         if (probed.Run != _healthRun || _check == null || _health == null || _state.Status != ContainerStatus.Running) return;
         var before = _health.Status;
         _health = _health.After(probed.Result, _check, _state.StartedAt ?? probed.Result.Start);
+        SaveHealth();
         Report();
         if (_health.Status != before)
         {
@@ -53,6 +63,15 @@ public sealed partial class ContainerActor
             if (_health.Status == HealthStatus.Unhealthy) await OnUnhealthy();
         }
         if (probed.Run == _healthRun) ScheduleProbe();
+    }
+
+    private void SaveHealth()
+    {
+        try { HealthFile.Save(Paths.Dir, _state.StartedAt ?? DateTimeOffset.MinValue, _health!); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("container {0}: cannot save its health to {1}: {2}", _state.Id, HealthFile.PathOf(Paths.Dir), e.Message);
+        }
     }
 
     /// <summary>What Docker never shipped (moby 28400): the container asked to be restarted, killed or stopped when unhealthy.</summary>
@@ -89,8 +108,23 @@ public sealed partial class ContainerActor
             Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
     }
 
-    private HealthView? CurrentHealth() => _health == null ? null : new HealthView(_health.StatusName, _health.FailingStreak,
-        _health.Log.Select(l => new HealthLogView(l.Start, l.End, l.ExitCode, l.Output)).ToList());
+    private HealthView? CurrentHealth()
+    {
+        RecoverHealth();
+        return _health == null ? null : new HealthView(_health.StatusName, _health.FailingStreak,
+            _health.Log.Select(l => new HealthLogView(l.Start, l.End, l.ExitCode, l.Output)).ToList());
+    }
+
+    /// <summary>
+    /// Once per daemon start, before any run started here: the last run's health from its file. An inspect that comes
+    /// right after a restart (before the shim is reconnected) shows it, and so does a stopped container's, as with dockerd.
+    /// </summary>
+    private void RecoverHealth()
+    {
+        if (_healthRecovered || _health != null) return;
+        _healthRecovered = true;
+        if (HealthCheck.Of(Def.Config) != null) _health = HealthFile.Resume(Paths.Dir, _state.StartedAt);
+    }
 
     private sealed record HealthTick(int Run);
 

@@ -221,6 +221,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
     private void AfterDeath(ContainerDiedEvent e, bool wasStarted)
     {
         _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error);
+        ForgetExecs();
         if (wasStarted) Record("die", ("exitCode", e.ExitCode.ToString()));
         foreach (var w in _exitWaiters) w.Tell(new ContainerExited(e.ExitCode));
         _exitWaiters.Clear();

@@ -55,6 +55,7 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         Command<IContainerTargeted>(Route);
         Command<ExecRegistered>(r => _execOwners[r.ExecId] = r.ContainerId);
         Command<ExecsRestored>(r => _execsKnown.Add(r.ContainerId));
+        Command<ExecsForgotten>(f => { foreach (var id in f.ExecIds) _execOwners.Remove(id); });
         Command<IExecTargeted>(cmd => RouteExec(cmd, Sender, 0));
         Command<RetryExecRoute>(r => RouteExec(r.Command, r.ReplyTo, r.Attempt));
     }
@@ -70,6 +71,7 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         _children.Remove(f.Id);
         _views.Remove(f.Id);
         _usage.Remove(f.Id);
+        foreach (var exec in _execOwners.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _execOwners.Remove(exec);
     }
 
     private IActorRef Spawn(string id)

@@ -5,7 +5,10 @@ namespace Berth.Actors.Containers;
 /// <summary>Where an exec is in its life: created by the API, prepared in the shim (stdio ready), running, exited.</summary>
 public enum ExecPhase { Created, Prepared, Running, Exited }
 
-/// <summary>One docker exec as its container remembers it (in memory, like dockerd; the shim keeps running ones across restarts).</summary>
+/// <summary>
+/// One docker exec as its container remembers it: in memory like dockerd, for as long as the container's run lasts (its
+/// end drops them all); across a daemon restart the shim still lists them and <see cref="ExecSpecFile"/> keeps their spec.
+/// </summary>
 public sealed record ExecRecord(string Id, string ContainerId, ExecSpec Spec, ExecPhase Phase, int Pid, int? ExitCode)
 {
     public static ExecRecord New(string id, string containerId, ExecSpec spec) => new(id, containerId, spec, ExecPhase.Created, 0, null);

@@ -37,9 +37,9 @@ public sealed record ExecsRestored(string ContainerId) : IBerthMessage;
 /// <summary>First half of POST /exec/{id}/start: the shim gets the process and its stdio (nothing runs yet), so an attach misses no output.</summary>
 public sealed record PrepareExecStart(string ExecId) : IExecTargeted, IBerthMessage;
 
-/// <summary>Where and how to attach to a prepared exec.</summary>
-public sealed record ExecReady(string ExecId, string ContainerId, string StateDir, bool Tty, bool AttachStdin, bool AttachStdout, bool AttachStderr)
-    : IBerthMessage;
+/// <summary>Where and how to attach to a prepared exec; DetachKeys as the exec was created with them ("" for the default).</summary>
+public sealed record ExecReady(string ExecId, string ContainerId, string StateDir, bool Tty, bool AttachStdin, bool AttachStdout, bool AttachStderr,
+    string DetachKeys) : IBerthMessage;
 
 /// <summary>Second half of start: `runtime exec`. The reply says whether the process runs, or the runtime's message.</summary>
 public sealed record BeginExec(string ExecId) : IExecTargeted, IBerthMessage;
@@ -67,3 +67,12 @@ public sealed record ExecView(
 
 /// <summary>docker's ProcessConfig inside ExecInspect (lower-case names on the wire; user only when set).</summary>
 public sealed record ExecProcessConfig(bool Tty, string Entrypoint, IReadOnlyList<string> Arguments, bool Privileged, string? User);
+
+/// <summary>A client typed the exec's detach keys: the stream ended, the process runs on (dockerd's exec_detach event). Answered with ContainerDone.</summary>
+public sealed record ExecDetached(string ExecId) : IExecTargeted, IBerthMessage;
+
+/// <summary>A client typed the detach keys on a container attach (dockerd's detach event). Answered with ContainerDone.</summary>
+public sealed record ContainerDetached(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>Told to the containers actor when a container dropped exec records (its run ended), so their ids route nowhere.</summary>
+public sealed record ExecsForgotten(string ContainerId, IReadOnlyList<string> ExecIds) : IBerthMessage;

@@ -35,7 +35,17 @@ public static class ContainerAttach
         var (client, upgraded) = await Hijack(ctx);
         if (attachment == null) return;
         await using (attachment)
-            await Bridge(attachment, client, where.Tty, stdin && where.OpenStdin && upgraded, detachKeys);
+        {
+            if (await Bridge(attachment, client, where.Tty, stdin && where.OpenStdin && upgraded, detachKeys))
+                await Detached(reg, new ContainerDetached(id)); // dockerd's "detach" event, recorded before the stream closes
+        }
+    }
+
+    /// <summary>Tells the container that a client detached with the detach keys (for its event); a container gone meanwhile does not matter.</summary>
+    public static async Task Detached(ActorRegistry reg, IContainerCommand detached)
+    {
+        try { await ContainerEndpoints.Ask<ContainerDone>(reg, detached, TimeSpan.FromSeconds(30), CancellationToken.None); }
+        catch (ApiException) { /* removed or gone while attached: no event, like dockerd's for a container it no longer knows */ }
     }
 
     /// <summary>Copies the client's stdin to the container until EOF, or until the detach keys end the session (the container keeps running).</summary>
@@ -86,8 +96,9 @@ public static class ContainerAttach
     /// <summary>
     /// Bridges a shim attachment to a hijacked client until the output ends: frames pass through without a TTY and
     /// lose their headers with one; with <paramref name="stdin"/> the client's bytes go in, its half-close ends stdin and the detach keys end the session.
+    /// Returns true when the detach keys ended it.
     /// </summary>
-    public static async Task Bridge(ShimAttachment attachment, Stream client, bool tty, bool stdin, DetachKeySequence detachKeys)
+    public static async Task<bool> Bridge(ShimAttachment attachment, Stream client, bool tty, bool stdin, DetachKeySequence detachKeys)
     {
         var ct = CancellationToken.None;
         using var detached = new CancellationTokenSource();
@@ -102,6 +113,7 @@ public static class ContainerAttach
             // The client went away or detached; the process keeps running.
         }
         _ = input;
+        return detached.IsCancellationRequested;
     }
 
     /// <summary>One chunk to a hijacked client: raw for a TTY, else with its stdcopy header.</summary>

@@ -13,12 +13,26 @@ public sealed class DetachKeySequence
 
     private DetachKeySequence(byte[] keys) { _keys = keys; }
 
-    /// <summary>Parses a sequence; an unknown key is docker's 400 "Invalid detach keys (…) provided".</summary>
-    public static DetachKeySequence Parse(string? text)
+    /// <summary>Parses a sequence; an unknown key is docker's 400 "Invalid detach keys (…) provided" (attach's wording).</summary>
+    public static DetachKeySequence Parse(string? text) =>
+        new(Bytes(string.IsNullOrEmpty(text) ? Default : text) ?? throw ApiException.BadRequest($"Invalid detach keys ({text}) provided"));
+
+    /// <summary>
+    /// An exec's DetachKeys (exec create): empty means the default; an unknown key is refused with dockerd's exec wording,
+    /// "Invalid escape keys (…) provided" (dockerd answers it with a 500; it is bad input, so berth says 400).
+    /// </summary>
+    public static DetachKeySequence ForExec(string? text) =>
+        new(Bytes(string.IsNullOrEmpty(text) ? Default : text) ?? throw ApiException.BadRequest($"Invalid escape keys ({text}) provided"));
+
+    /// <summary>docker's ExecInspect DetachKeys: the exec's own key bytes, base64 as Go encodes []byte (empty when none were given).</summary>
+    public static string InspectValue(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : Convert.ToBase64String(Bytes(text) ?? []);
+
+    /// <summary>The key bytes of a sequence (docker's term.ToBytes), or null when a key is not one docker knows.</summary>
+    private static byte[]? Bytes(string text)
     {
-        var source = string.IsNullOrEmpty(text) ? Default : text;
         var keys = new List<byte>();
-        foreach (var key in source.Split(','))
+        foreach (var key in text.Split(','))
         {
             var k = key.Trim().ToLowerInvariant();
             if (k.Length == 1 && k[0] < 0x80) { keys.Add((byte)key.Trim()[0]); continue; }
@@ -29,9 +43,9 @@ public sealed class DetachKeySequence
                 var i = "@[\\]^_".IndexOf(c);
                 if (i >= 0) { keys.Add((byte)(i == 0 ? 0 : 27 + i - 1)); continue; }
             }
-            throw ApiException.BadRequest($"Invalid detach keys ({text}) provided");
+            return null;
         }
-        return new DetachKeySequence([.. keys]);
+        return [.. keys];
     }
 
     /// <summary>Returns the bytes to pass on to the container and whether the whole sequence was just typed.</summary>

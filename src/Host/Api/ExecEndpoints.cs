@@ -32,6 +32,7 @@ public static class ExecEndpoints
     {
         var spec = await Body<ExecSpec>(ctx) ?? new ExecSpec();
         if (spec.Cmd is not { Count: > 0 }) throw ApiException.BadRequest("No exec command specified");
+        DetachKeySequence.ForExec(spec.DetachKeys); // refused at create, as dockerd does, not when the stream starts
         var created = await ContainerEndpoints.Ask<ExecCreated>(reg, new CreateExec(id, spec), ctx);
         return new JsonReply(new { created.Id }, 201);
     }
@@ -77,7 +78,13 @@ public static class ExecEndpoints
                 try { await ContainerEndpoints.Ask<ContainerDone>(reg, new ResizeExec(id, h, w), null, ct); }
                 catch (ApiException) { /* the process may have ended already */ }
             }
-            await ContainerAttach.Bridge(attachment, client, ready.Tty, ready.AttachStdin && upgraded, DetachKeySequence.Parse(null));
+            var detached = await ContainerAttach.Bridge(attachment, client, ready.Tty, ready.AttachStdin && upgraded, DetachKeySequence.ForExec(ready.DetachKeys));
+            if (detached)
+            {
+                // The process runs on and nobody waits for its exit here; dockerd's exec_detach event is recorded before the stream closes.
+                await ContainerAttach.Detached(reg, new ExecDetached(id));
+                return;
+            }
         }
         // The CLI inspects the exec as soon as the stream closes: its exit code must be recorded by then.
         await ContainerEndpoints.Ask<ExecEnded>(reg, new AwaitExecExit(id), Forever, ct);
@@ -131,7 +138,7 @@ public static class ExecEndpoints
             ["OpenStdout"] = v.OpenStdout,
             ["CanRemove"] = v.CanRemove,
             ["ContainerID"] = v.ContainerID,
-            ["DetachKeys"] = v.DetachKeys,
+            ["DetachKeys"] = DetachKeySequence.InspectValue(v.DetachKeys),
             ["Pid"] = v.Pid,
         };
     }

@@ -31,8 +31,8 @@ public static class ExecCommands
         if (a == null) return 0;
         if (a.Positionals.Count < 2)
             throw new CliError($"\"berth exec\" requires at least 2 arguments.\nSee 'berth exec --help'.\n\nUsage:  berth {Usage}", 1);
+        // The daemon judges the keys at exec create and refuses bad ones with docker's message (as the docker CLI leaves it to dockerd).
         var detachKeys = a.Get("--detach-keys");
-        if (detachKeys != null) DetachKeys.Parse(detachKeys);
         var container = a.Positionals[0];
         var tty = a.Has("--tty");
         var interactive = a.Has("--interactive");
