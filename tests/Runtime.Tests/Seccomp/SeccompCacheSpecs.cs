@@ -29,10 +29,21 @@ public sealed class SeccompCacheSpecs : IDisposable
         var entry = Assert.Single(Directory.GetFiles(cache.Dir));
         Assert.Equal(SeccompCache.Key(Profile("mkdir")) + ".bpf", Path.GetFileName(entry));
 
-        // What is stored is what is used: a marked entry comes back unchanged.
-        var marked = program.Concat(new byte[8]).ToArray();
-        File.WriteAllBytes(entry, marked);
-        Assert.Equal(marked, cache.Compile(Profile("mkdir")));
+        // What is stored is what is used: the program ends the entry, and a marked one comes back as marked.
+        Assert.Equal(program, File.ReadAllBytes(entry)[^program.Length..]);
+        File.AppendAllText(entry, "\0\0\0\0\0\0\0\0");
+        Assert.Equal(program.Concat(new byte[8]), cache.Compile(Profile("mkdir")));
+    }
+
+    [Fact]
+    public void An_entry_recorded_for_another_profile_is_never_used_even_under_the_right_name()
+    {
+        // What a hash collision would look like: rmdir's entry under mkdir's name.
+        var cache = new SeccompCache(_dir.Combine("cache"));
+        cache.Compile(Profile("rmdir"));
+        var rmdirEntry = Path.Combine(cache.Dir, SeccompCache.Key(Profile("rmdir")) + ".bpf");
+        File.Copy(rmdirEntry, Path.Combine(cache.Dir, SeccompCache.Key(Profile("mkdir")) + ".bpf"));
+        Assert.Equal(SeccompCompiler.Compile(Profile("mkdir")), cache.Compile(Profile("mkdir")));
     }
 
     [Fact]
@@ -54,7 +65,7 @@ public sealed class SeccompCacheSpecs : IDisposable
         File.WriteAllBytes(entry, [1, 2, 3]);
         var expected = SeccompCompiler.Compile(Profile("mkdir"));
         Assert.Equal(expected, cache.Compile(Profile("mkdir")));
-        Assert.Equal(expected, File.ReadAllBytes(entry));
+        Assert.Equal(expected, File.ReadAllBytes(entry)[^expected.Length..]);
     }
 
     [Fact]

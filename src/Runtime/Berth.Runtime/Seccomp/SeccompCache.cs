@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using Berth.Runtime.Oci;
@@ -10,6 +10,12 @@ namespace Berth.Runtime.Seccomp;
 /// for a docker-sized profile over three ABIs; every container shares one of a handful of profiles, and every exec
 /// compiles its container's again, so each start after the first reads 8 KB instead.
 /// </summary>
+/// <remarks>
+/// An entry holds its whole source (profile, libseccomp version, kernel) ahead of the program and is used only when
+/// that source matches byte for byte, so the file name may be a cheap hash: a collision, even a crafted one from a
+/// user's profile, costs a compile and never hands out another profile's program. (SHA-256 would cost more than
+/// the compile saves: loading OpenSSL alone takes ~7 ms.)
+/// </remarks>
 public sealed class SeccompCache(string dir, Action<string>? debug = null)
 {
     public string Dir => dir;
@@ -18,41 +24,60 @@ public sealed class SeccompCache(string dir, Action<string>? debug = null)
     public byte[] Compile(Oci.Seccomp profile)
     {
         SeccompProfile.Validate(profile);
-        var path = Path.Combine(dir, Key(profile) + ".bpf");
-        if (Read(path) is { } cached) return cached;
+        var source = Source(profile);
+        var path = Path.Combine(dir, Name(source) + ".bpf");
+        if (Read(path, source) is { } cached) return cached;
         var bpf = SeccompCompiler.Compile(profile);
-        Store(path, bpf);
+        Store(path, source, bpf);
         return bpf;
     }
 
-    /// <summary>SHA-256 of everything the program depends on: the profile, libseccomp's version and the kernel.</summary>
-    public static string Key(Oci.Seccomp profile)
+    /// <summary>The file name (without .bpf) of the profile's entry.</summary>
+    public static string Key(Oci.Seccomp profile) => Name(Source(profile));
+
+    /// <summary>Everything the program depends on: libseccomp's version, the kernel and the profile.</summary>
+    private static byte[] Source(Oci.Seccomp profile)
     {
         var json = JsonSerializer.Serialize(profile, OciJsonContext.Default.Seccomp);
         var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        var input = Encoding.UTF8.GetBytes($"{SeccompCompiler.LibraryVersion}\n{release}\n{json}");
-        return Convert.ToHexStringLower(SHA256.HashData(input));
+        return Encoding.UTF8.GetBytes($"{SeccompCompiler.LibraryVersion}\n{release}\n{json}");
     }
 
-    private static byte[]? Read(string path)
+    /// <summary>FNV-1a, 64 bits: stable across processes, unlike string.GetHashCode.</summary>
+    private static string Name(byte[] source)
     {
-        try
-        {
-            var bytes = File.ReadAllBytes(path);
-            // A sock_filter is 8 bytes; anything else is not a program we wrote.
-            return bytes.Length > 0 && bytes.Length % 8 == 0 ? bytes : null;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+        var h = 14695981039346656037UL;
+        foreach (var b in source) h = (h ^ b) * 1099511628211UL;
+        return h.ToString("x16");
     }
 
-    /// <summary>Written under a temporary name and renamed, so a reader never sees half a program.</summary>
-    private void Store(string path, byte[] bpf)
+    /// <summary>The program of an entry whose recorded source is <paramref name="source"/>; null for anything else.</summary>
+    private static byte[]? Read(string path, byte[] source)
+    {
+        byte[] entry;
+        try { entry = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
+        if (entry.Length < 4) return null;
+        var length = BinaryPrimitives.ReadInt32LittleEndian(entry);
+        if (length != source.Length || entry.Length - 4 - length <= 0) return null;
+        if (!entry.AsSpan(4, length).SequenceEqual(source)) return null;
+        var program = entry[(4 + length)..];
+        // A sock_filter is 8 bytes; anything else is not a program we wrote.
+        return program.Length % 8 == 0 ? program : null;
+    }
+
+    /// <summary>Written under a temporary name and renamed, so a reader never sees half an entry.</summary>
+    private void Store(string path, byte[] source, byte[] bpf)
     {
         var tmp = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
             Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.WriteAllBytes(tmp, bpf);
+            var entry = new byte[4 + source.Length + bpf.Length];
+            BinaryPrimitives.WriteInt32LittleEndian(entry, source.Length);
+            source.CopyTo(entry, 4);
+            bpf.CopyTo(entry, 4 + source.Length);
+            File.WriteAllBytes(tmp, entry);
             File.Move(tmp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
