@@ -31,8 +31,7 @@ public static class ExecProcessSpec
             Rlimits = container.Rlimits,
             NoNewPrivileges = container.NoNewPrivileges && !exec.Privileged,
             ApparmorProfile = container.ApparmorProfile,
-            // Left unset: berth-runtime's init writes /proc/self/oom_score_adj before it is in the container's pid
-            // namespace during exec and fails (ENOENT); the exec keeps the score it inherits, as runc's does by default.
+            OomScoreAdj = container.OomScoreAdj,
             SelinuxLabel = container.SelinuxLabel,
         };
     }

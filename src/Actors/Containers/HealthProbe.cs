@@ -54,7 +54,7 @@ public static class HealthProbe
         }
     }
 
-    /// <summary>The container's own process (user, env, cwd, capabilities, rlimits) with the probe's argv and no terminal.</summary>
+    /// <summary>The container's own process (user, env, cwd, capabilities, rlimits, OOM score) with the probe's argv and no terminal.</summary>
     private static string ProcessJson(string configJson, IReadOnlyList<string> probe)
     {
         var config = JsonNode.Parse(File.ReadAllText(configJson)) as JsonObject ?? throw new IOException($"{configJson} is not a JSON object");
@@ -62,8 +62,6 @@ public static class HealthProbe
         process["args"] = new JsonArray(probe.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray());
         process["terminal"] = false;
         process.Remove("consoleSize");
-        // The probe inherits the container's OOM score; setting it again from inside the namespaces fails in berth-runtime's exec.
-        process.Remove("oomScoreAdj");
         return process.ToJsonString();
     }
 

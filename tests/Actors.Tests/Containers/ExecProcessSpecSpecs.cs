@@ -25,6 +25,7 @@ public sealed class ExecProcessSpecSpecs : IDisposable
         Cwd = "/srv",
         User = new User { Uid = 7, Gid = 8 },
         Capabilities = new Capabilities { Bounding = ["CAP_CHOWN"], Effective = ["CAP_CHOWN"], Permitted = ["CAP_CHOWN"] },
+        OomScoreAdj = 250,
     };
 
     [Fact]
@@ -38,6 +39,12 @@ public sealed class ExecProcessSpecSpecs : IDisposable
         Assert.Equal((7u, 8u), (p.User.Uid, p.User.Gid));
         Assert.False(p.Terminal);
         Assert.Equal(["CAP_CHOWN"], p.Capabilities!.Effective);
+    }
+
+    [Fact]
+    public void The_exec_has_the_containers_oom_score_as_under_docker_and_runc()
+    {
+        Assert.Equal(250, ExecProcessSpec.Build(Container(), new ExecSpec { Cmd = ["true"] }, _rootfs).OomScoreAdj);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Berth.Runtime.Oci;
@@ -9,11 +8,16 @@ namespace Berth.Actors.Containers.Bundle;
 /// <summary>A docker seccomp profile (the JSON `--security-opt seccomp=file.json` sends) turned into the OCI form.</summary>
 public static class DockerSeccomp
 {
-    private static string NativeArch => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "SCMP_ARCH_AARCH64" : "SCMP_ARCH_X86_64";
-    private static string GoArch => RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "arm64" : "amd64";
+    private static string NativeArch => SeccompArch.Host.Native;
+    private static string GoArch => SeccompArch.Host.GoName;
 
-    public static Seccomp Parse(string json)
+    /// <summary>
+    /// The OCI profile; rules conditioned on capabilities are judged against <paramref name="capabilities"/> (the
+    /// container's final set), or docker's default set when not given.
+    /// </summary>
+    public static Seccomp Parse(string json, IReadOnlyCollection<string>? capabilities = null)
     {
+        var caps = capabilities ?? OciSecurity.DefaultCapabilities;
         try
         {
             var root = JsonNode.Parse(json) as JsonObject ?? throw new HostConfigException("Decoding seccomp profile failed: not a JSON object");
@@ -23,7 +27,7 @@ public static class DockerSeccomp
                 DefaultErrnoRet = (uint?)root["defaultErrnoRet"],
                 Architectures = Architectures(root),
                 Flags = root["flags"]?.AsArray().Select(f => (string)f!).ToList(),
-                Syscalls = root["syscalls"]?.AsArray().OfType<JsonObject>().Where(Applies).Select(Rule).ToList(),
+                Syscalls = root["syscalls"]?.AsArray().OfType<JsonObject>().Where(r => Applies(r, caps)).Select(Rule).ToList(),
             };
             SeccompProfile.Validate(profile);
             return profile;
@@ -44,13 +48,13 @@ public static class DockerSeccomp
         return [NativeArch, .. native["subArchitectures"]?.AsArray().Select(a => (string)a!) ?? []];
     }
 
-    /// <summary>docker's includes/excludes by architecture; capability conditions are judged against docker's default set.</summary>
-    private static bool Applies(JsonObject rule)
+    /// <summary>docker's includes/excludes by architecture and by the container's capabilities.</summary>
+    private static bool Applies(JsonObject rule, IReadOnlyCollection<string> caps)
     {
         if (rule["includes"]?["arches"] is JsonArray inc && inc.Count > 0 && !inc.Any(a => (string?)a == GoArch)) return false;
         if (rule["excludes"]?["arches"] is JsonArray exc && exc.Any(a => (string?)a == GoArch)) return false;
-        if (rule["includes"]?["caps"] is JsonArray caps && caps.Any(c => !OciSecurity.DefaultCapabilities.Contains((string?)c))) return false;
-        if (rule["excludes"]?["caps"] is JsonArray xcaps && xcaps.Any(c => OciSecurity.DefaultCapabilities.Contains((string?)c))) return false;
+        if (rule["includes"]?["caps"] is JsonArray need && need.Any(c => !caps.Contains((string?)c!))) return false;
+        if (rule["excludes"]?["caps"] is JsonArray xcaps && xcaps.Any(c => caps.Contains((string?)c!))) return false;
         return true;
     }
 

@@ -62,12 +62,12 @@ public static class OciSecurity
         return result;
     }
 
-    /// <summary>Applies privileged mode and the security options to a spec built with docker's defaults.</summary>
+    /// <summary>Applies privileged mode, the security options and the seccomp profile to a spec built with docker's defaults.</summary>
     public static void Apply(Spec spec, ContainerHostConfig h)
     {
         var caps = Capabilities(h);
         spec.Process!.Capabilities = new Capabilities { Bounding = [.. caps], Effective = [.. caps], Permitted = [.. caps] };
-        var opts = SecurityOptions.From(h.SecurityOpt);
+        var opts = SecurityOptions.From(h.SecurityOpt, caps);
         spec.Process.NoNewPrivileges = opts.NoNewPrivileges;
         var linux = spec.Linux!;
         if (h.Privileged || opts.UnmaskedPaths)
@@ -80,7 +80,9 @@ public static class OciSecurity
             linux.MaskedPaths = [.. MaskedPaths];
             linux.ReadonlyPaths = [.. ReadonlyPaths];
         }
-        if (!h.Privileged && !opts.SeccompUnconfined && opts.SeccompProfile != null) linux.Seccomp = opts.SeccompProfile;
+        // docker's rule: privileged and seccomp=unconfined run without a filter; otherwise the user's profile, or the
+        // built-in one written for the capabilities this container ends up with.
+        if (!h.Privileged && !opts.SeccompUnconfined) linux.Seccomp = opts.SeccompProfile ?? DefaultSeccomp.For(caps);
         if (h.Privileged)
         {
             linux.Devices = HostDevices();

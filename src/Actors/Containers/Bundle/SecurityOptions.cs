@@ -5,7 +5,8 @@ namespace Berth.Actors.Containers.Bundle;
 /// <summary>HostConfig.SecurityOpt as docker reads it: seccomp, no-new-privileges, apparmor, label, systempaths.</summary>
 public sealed record SecurityOptions(bool NoNewPrivileges, bool SeccompUnconfined, Seccomp? SeccompProfile, bool UnmaskedPaths)
 {
-    public static SecurityOptions From(IEnumerable<string>? options)
+    /// <summary>Reads the options; a seccomp profile's capability conditions are judged against <paramref name="capabilities"/>.</summary>
+    public static SecurityOptions From(IEnumerable<string>? options, IReadOnlyCollection<string>? capabilities = null)
     {
         var result = new SecurityOptions(false, false, null, false);
         foreach (var opt in options ?? [])
@@ -15,7 +16,8 @@ public sealed record SecurityOptions(bool NoNewPrivileges, bool SeccompUnconfine
             {
                 "no-new-privileges" => result with { NoNewPrivileges = value is "" or "true" },
                 "seccomp" when value == "unconfined" => result with { SeccompUnconfined = true, SeccompProfile = null },
-                "seccomp" => result with { SeccompUnconfined = false, SeccompProfile = DockerSeccomp.Parse(value) },
+                "seccomp" when value == "builtin" => result with { SeccompUnconfined = false, SeccompProfile = null },
+                "seccomp" => result with { SeccompUnconfined = false, SeccompProfile = DockerSeccomp.Parse(value, capabilities) },
                 "systempaths" => result with { UnmaskedPaths = true },
                 _ => result, // apparmor, label: this host has no LSM berthd drives; accepted like docker on a host without one.
             };
@@ -34,7 +36,7 @@ public sealed record SecurityOptions(bool NoNewPrivileges, bool SeccompUnconfine
         {
             case "no-new-privileges" when value is "true" or "false": break;
             case "no-new-privileges": throw new HostConfigException($"invalid --security-opt 2: \"{opt}\"");
-            case "seccomp" when value != "unconfined": DockerSeccomp.Parse(value); break;
+            case "seccomp" when value is not ("unconfined" or "builtin"): DockerSeccomp.Parse(value); break;
             case "systempaths" when value == "unconfined": break;
             case "seccomp" or "apparmor" or "label": break;
             default: throw new HostConfigException($"invalid --security-opt 2: \"{opt}\"");

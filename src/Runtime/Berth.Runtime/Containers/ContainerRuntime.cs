@@ -23,6 +23,9 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
     private static void Trace(string phase) => RuntimeTrace.Mark(phase);
     private CgroupLayout? _layout;
     private CgroupLayout Layout => _layout ??= CgroupLayout.Detect();
+    private SeccompCache? _seccomp;
+    // ".seccomp" cannot be a container id (ids start with a letter or digit).
+    private SeccompCache SeccompPrograms => _seccomp ??= new SeccompCache(Path.Combine(store.Root, ".seccomp"), _debug);
 
     public ContainerStore Store => store;
 
@@ -44,7 +47,8 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             throw new RuntimeError("--console-socket given but process.terminal is false");
         AddDefaultHome(spec, Path.GetFullPath(spec.Root!.Path!, bundle));
         Trace("config read and validated");
-        var seccomp = spec.Linux?.Seccomp is { } sc ? SeccompCompiler.Compile(sc) : null;
+        var seccomp = spec.Linux?.Seccomp is { } sc ? SeccompPrograms.Compile(sc) : null;
+        Trace("seccomp program ready");
 
         store.Reserve(id);
         var record = new ContainerRecord
@@ -288,7 +292,9 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         foreach (var w in warnings) _debug("warning: " + w);
         if (process.Terminal && options.ConsoleSocket == null)
             throw new ConfigException("process.terminal", "is true but no --console-socket was given");
-        var seccomp = r.Spec.Linux?.Seccomp is { } sc ? SeccompCompiler.Compile(sc) : null;
+        // Like runc, an exec gets the container's OOM score unless its own process names one.
+        process.OomScoreAdj ??= r.Spec.Process?.OomScoreAdj;
+        var seccomp = r.Spec.Linux?.Seccomp is { } sc ? SeccompPrograms.Compile(sc) : null;
         var consoleFd = options.ConsoleSocket != null ? Sys.ConnectUnix(options.ConsoleSocket) : -1;
         try
         {

@@ -37,7 +37,8 @@ public static class PlanBuilder
         var rootfs = Path.GetFullPath(spec.Root!.Path!, ctx.Bundle);
         var w = new PlanWriter();
 
-        // Stage 0: join namespaces given by path, rlimits and oom score (inherited by the clone).
+        // Stage 0: rlimits and oom score (inherited by the clone), then join namespaces given by path.
+        StageZeroProcess(w, process);
         uint flags = 0;
         foreach (var (type, flag, _) in NamespaceKinds.All)
         {
@@ -46,7 +47,6 @@ public static class PlanBuilder
             if (string.IsNullOrEmpty(ns.Path)) flags |= flag;
             else w.Op(PlanOp.SetNs, o => o.U32(flag).Str(ns.Path));
         }
-        StageZeroProcess(w, process);
         w.Op(PlanOp.Clone, o => o.U32(flags).Str(IdMap(linux.UidMappings)).Str(IdMap(linux.GidMappings)));
 
         var newMountNs = (flags & NamespaceKinds.CloneNewNs) != 0;
@@ -103,15 +103,21 @@ public static class PlanBuilder
     public static PlanWriter ForExec(Process process, int containerPid, IEnumerable<string> namespaceTypes, PlanContext ctx)
     {
         var w = new PlanWriter();
+        StageZeroProcess(w, process);
         foreach (var (type, flag, procName) in NamespaceKinds.All)
             if (namespaceTypes.Contains(type))
                 w.Op(PlanOp.SetNs, o => o.U32(flag).Str($"/proc/{containerPid}/ns/{procName}"));
-        StageZeroProcess(w, process);
         w.Op(PlanOp.Clone, o => o.U32(0).Str("").Str(""));
         ProcessTail(w, process, ctx, null);
         return w;
     }
 
+    /// <summary>
+    /// Rlimits and the OOM score, set while stage 0 is still in the host's namespaces (as runc's nsexec does): once it
+    /// has joined a container's mount namespace, /proc is the container's, where stage 0 (not yet in the container's
+    /// pid namespace) has no /proc/self; and once it has joined a user namespace, it may no longer raise a hard limit
+    /// or lower the score.
+    /// </summary>
     private static void StageZeroProcess(PlanWriter w, Process process)
     {
         foreach (var r in process.Rlimits ?? [])

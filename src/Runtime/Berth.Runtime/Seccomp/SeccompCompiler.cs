@@ -18,6 +18,20 @@ public static unsafe partial class SeccompCompiler
     [LibraryImport(Lib)] private static partial int seccomp_rule_add_array(nint ctx, uint action, int syscall, uint argCount, ArgCmp* args);
     [LibraryImport(Lib)] private static partial int seccomp_export_bpf(nint ctx, int fd);
     [LibraryImport(Lib)] private static partial int seccomp_attr_set(nint ctx, int attr, uint value);
+    [LibraryImport(Lib)] private static partial LibVersion* seccomp_version();
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct LibVersion { public uint Major; public uint Minor; public uint Micro; }
+
+    /// <summary>The loaded libseccomp's version: the same profile may compile differently under another one.</summary>
+    public static string LibraryVersion
+    {
+        get
+        {
+            var v = seccomp_version();
+            return v == null ? "unknown" : $"{v->Major}.{v->Minor}.{v->Micro}";
+        }
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct ArgCmp { public uint Arg; public int Op; public ulong A; public ulong B; }
