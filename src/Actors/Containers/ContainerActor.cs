@@ -210,8 +210,10 @@ public sealed partial class ContainerActor : ReceivePersistentActor
     private async Task Exited(ExitStatus exit)
     {
         _generation++;
-        await ShutdownShim();
+        // The shim's `runtime delete` and our unmount of the rootfs are independent: they overlap.
+        var shutdown = ShutdownShim();
         TryUnmount();
+        await shutdown;
         var at = DateTimeOffset.TryParse(exit.FinishedAt, out var f) ? f : DateTimeOffset.UtcNow;
         var wasStarted = _state.IsRunning;
         Persist(new ContainerDiedEvent(exit.ExitCode, at, exit.OomKilled, exit.Error), e => AfterDeath(e, wasStarted));

@@ -127,8 +127,19 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         if (status != Status.Created) throw new RuntimeError($"cannot start container \"{id}\": it is {status}, not created");
         if (r.Spec.Process == null) throw new ConfigException("process", "is required to start a container");
         var fifo = store.FifoPath(id);
-        var fd = Errno.Check(Sys.open(fifo, Sys.O_RDONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC, 0), "open", fifo);
-        var pidfd = Errno.Check(Sys.PidfdOpen(r.Pid), "pidfd_open", r.Pid.ToString());
+        // The pidfd comes first: once the fifo is open the process may exec, exit and be reaped by its parent at once
+        // (`true`), and a pid opened after that is gone (ESRCH) although the start succeeded.
+        var pidfd = Sys.PidfdOpen(r.Pid);
+        if (pidfd < 0 && Marshal.GetLastPInvokeError() == Errno.ESRCH)
+            throw new RuntimeError($"cannot start container \"{id}\": its process exited before start");
+        Errno.Check(pidfd, "pidfd_open", r.Pid.ToString());
+        var fd = Sys.open(fifo, Sys.O_RDONLY | Sys.O_NONBLOCK | Sys.O_CLOEXEC, 0);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            Sys.close(pidfd);
+            throw new SyscallException("open", fifo, errno);
+        }
         try
         {
             var fds = stackalloc Sys.PollFd[2];

@@ -30,6 +30,7 @@ internal sealed class ContainerMonitor
     private int _pid, _pidfd = -1;
     private bool _startRequested;
     private string? _startedAt, _startError;
+    private Task<string?>? _delete;
 
     public ContainerMonitor(ShimArguments args, Reaper reaper)
     {
@@ -208,6 +209,27 @@ internal sealed class ContainerMonitor
             }
         }
         await Exited;
+        try
+        {
+            return await Delete();
+        }
+        finally
+        {
+            _hub?.DisposeLog();
+        }
+    }
+
+    /// <summary>
+    /// `runtime delete`, run once. It starts as soon as init's exit is recorded, not when the daemon asks for the
+    /// shutdown: the daemon always shuts a stopped container's shim down, and `docker run --rm` waits for that.
+    /// </summary>
+    private Task<string?> Delete()
+    {
+        lock (_gate) return _delete ??= Task.Run(RunDelete);
+    }
+
+    private async Task<string?> RunDelete()
+    {
         var devnull = Fd.OpenDevNull();
         try
         {
@@ -221,7 +243,6 @@ internal sealed class ContainerMonitor
         finally
         {
             Fd.Close(ref devnull);
-            _hub?.DisposeLog();
         }
     }
 
@@ -253,6 +274,7 @@ internal sealed class ContainerMonitor
         }
         Publish(status);
         Hub.End();
+        _ = Delete();
     }
 
     private void RecordFailure(string message) =>
