@@ -19,7 +19,7 @@ public sealed class BerthJournal : AsyncWriteJournal
 
     public BerthJournal(Config config)
     {
-        _db = JournalDatabase.Acquire(config.GetString("provider"), config.GetString("connection-string"));
+        _db = JournalDatabase.Acquire(config);
         _serialization = Context.System.Serialization;
     }
 
@@ -64,11 +64,9 @@ public sealed class BerthJournal : AsyncWriteJournal
 
     private object[] Row(IPersistentRepresentation p)
     {
-        var serializer = _serialization.FindSerializerFor(p.Payload);
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, p.Payload);
-        var bytes = serializer.ToBinary(p.Payload);
+        var (serializer, manifest, bytes) = JournalDatabase.Serialize(_serialization, p.Payload);
         var at = p.Timestamp != 0 ? p.Timestamp : DateTime.UtcNow.Ticks;
-        return [p.PersistenceId, p.SequenceNr, at, p.WriterGuid ?? "", p.Manifest ?? "", serializer.Identifier, manifest, bytes];
+        return [p.PersistenceId, p.SequenceNr, at, p.WriterGuid ?? "", p.Manifest ?? "", serializer, manifest, bytes];
     }
 
     protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken) =>

@@ -15,7 +15,7 @@ public sealed class BerthSnapshotStore : SnapshotStore
 
     public BerthSnapshotStore(Config config)
     {
-        _db = JournalDatabase.Acquire(config.GetString("provider"), config.GetString("connection-string"));
+        _db = JournalDatabase.Acquire(config);
         _serialization = Context.System.Serialization;
     }
 
@@ -39,9 +39,7 @@ public sealed class BerthSnapshotStore : SnapshotStore
 
     protected override Task SaveAsync(SnapshotMetadata metadata, object snapshot, CancellationToken cancellationToken)
     {
-        var serializer = _serialization.FindSerializerFor(snapshot);
-        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, snapshot);
-        var bytes = serializer.ToBinary(snapshot);
+        var (serializer, manifest, bytes) = JournalDatabase.Serialize(_serialization, snapshot);
         var at = metadata.Timestamp == DateTime.MinValue ? DateTime.UtcNow.Ticks : metadata.Timestamp.Ticks;
         return _db.Write([SnapshotKey(metadata.PersistenceId)], (connection, tx) =>
         {
@@ -49,7 +47,7 @@ public sealed class BerthSnapshotStore : SnapshotStore
                 "INSERT INTO berth_snapshot (persistence_id, sequence_nr, created_at, serializer_id, payload_manifest, payload) " +
                 "VALUES (@pid, @seq, @at, @serializer, @manifest, @payload) ON CONFLICT (persistence_id, sequence_nr) DO UPDATE SET " +
                 "created_at = excluded.created_at, serializer_id = excluded.serializer_id, payload_manifest = excluded.payload_manifest, payload = excluded.payload",
-                ("@pid", metadata.PersistenceId), ("@seq", metadata.SequenceNr), ("@at", at), ("@serializer", serializer.Identifier),
+                ("@pid", metadata.PersistenceId), ("@seq", metadata.SequenceNr), ("@at", at), ("@serializer", serializer),
                 ("@manifest", manifest), ("@payload", bytes));
             upsert.ExecuteNonQuery();
         });

@@ -47,6 +47,10 @@ public sealed class JournalDatabase
         }
     }
 
+    /// <summary>The store a plugin's HOCON section (provider, connection-string) names.</summary>
+    public static JournalDatabase Acquire(Akka.Configuration.Config plugin) =>
+        Acquire(plugin.GetString("provider"), plugin.GetString("connection-string"));
+
     /// <summary>Drops a lease; the last one drains queued writes and closes the connections.</summary>
     public void Release()
     {
@@ -176,6 +180,13 @@ public sealed class JournalDatabase
             return connection;
         }
         catch { connection.Dispose(); throw; }
+    }
+
+    /// <summary>A payload as stored: the Akka serializer that wrote it, its manifest and its bytes.</summary>
+    public static (int SerializerId, string Manifest, byte[] Bytes) Serialize(Akka.Serialization.Serialization serialization, object payload)
+    {
+        var serializer = serialization.FindSerializerFor(payload);
+        return (serializer.Identifier, Akka.Serialization.Serialization.ManifestFor(serializer, payload), serializer.ToBinary(payload));
     }
 
     private sealed record WriteJob(Action<DbConnection, DbTransaction> Apply)
