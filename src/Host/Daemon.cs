@@ -87,8 +87,16 @@ public static class Daemon
         builder.Services.AddSingleton<IInfoContributor, ImagesInfo>();
         builder.Services.AddSingleton<IInfoContributor, ContainersInfo>();
         builder.Services.AddBerthActors(options);
+        var trimmer = IdleMemoryTrimmer.ForDaemon();
+        builder.Services.AddHostedService(_ => trimmer);
 
         var app = builder.Build();
+        app.Use(async (ctx, next) =>
+        {
+            trimmer.Touch();
+            try { await next(ctx); }
+            finally { trimmer.Touch(); }
+        });
         app.UseMiddleware<EngineApiMiddleware>();
         app.UseRouting();
         SystemEndpoints.Map(app);

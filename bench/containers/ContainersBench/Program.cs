@@ -22,6 +22,7 @@ foreach (var s in sides)
 {
     await s.Docker("import", tar, "busybox:latest");
     await s.Docker("run", "--rm", "--network", "none", "busybox", "true"); // warm-up: first run pays one-time costs
+    await Task.Delay(TimeSpan.FromSeconds(5)); // idle means idle: both daemons get the same quiet time to settle
     s.IdleRss = Memory.RssOf(s.Root);
 }
 
