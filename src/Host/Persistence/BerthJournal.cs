@@ -99,28 +99,28 @@ public sealed class BerthJournal : AsyncWriteJournal
     }
 
     public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
-        _db.Read(persistenceId, connection =>
+        _db.Read(persistenceId, async connection =>
         {
-            using var query = JournalDatabase.Command(connection, null,
+            await using var query = JournalDatabase.Command(connection, null,
                 "SELECT COALESCE(MAX(s), 0) FROM (SELECT MAX(sequence_nr) AS s FROM berth_journal WHERE persistence_id = @pid " +
                 "UNION ALL SELECT sequence_nr AS s FROM berth_journal_highest WHERE persistence_id = @pid) AS highest",
                 ("@pid", persistenceId));
-            return Convert.ToInt64(query.ExecuteScalar());
+            return Convert.ToInt64(await query.ExecuteScalarAsync());
         });
 
     public override async Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr, long max,
         Action<IPersistentRepresentation> recoveryCallback)
     {
         if (max <= 0 || toSequenceNr < fromSequenceNr) return;
-        var replayed = await _db.Read(persistenceId, connection =>
+        var replayed = await _db.Read(persistenceId, async connection =>
         {
-            using var query = JournalDatabase.Command(connection, null,
+            await using var query = JournalDatabase.Command(connection, null,
                 "SELECT sequence_nr, written_at, writer, event_manifest, serializer_id, payload_manifest, payload FROM berth_journal " +
                 "WHERE persistence_id = @pid AND sequence_nr >= @from AND sequence_nr <= @to ORDER BY sequence_nr LIMIT @max",
                 ("@pid", persistenceId), ("@from", fromSequenceNr), ("@to", toSequenceNr), ("@max", max));
-            using var reader = query.ExecuteReader();
+            await using var reader = await query.ExecuteReaderAsync();
             var list = new List<IPersistentRepresentation>();
-            while (reader.Read()) list.Add(Persistent(reader, persistenceId));
+            while (await reader.ReadAsync()) list.Add(Persistent(reader, persistenceId));
             return list;
         });
         foreach (var p in replayed) recoveryCallback(p);

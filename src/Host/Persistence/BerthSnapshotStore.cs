@@ -26,13 +26,13 @@ public sealed class BerthSnapshotStore : SnapshotStore
     }
 
     protected override Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken) =>
-        _db.Read(SnapshotKey(persistenceId), connection =>
+        _db.Read<SelectedSnapshot?>(SnapshotKey(persistenceId), async connection =>
         {
-            using var query = JournalDatabase.Command(connection, null,
+            await using var query = JournalDatabase.Command(connection, null,
                 $"SELECT sequence_nr, created_at, serializer_id, payload_manifest, payload FROM berth_snapshot WHERE {Matching} ORDER BY sequence_nr DESC LIMIT 1",
                 Criteria(persistenceId, criteria));
-            using var r = query.ExecuteReader();
-            if (!r.Read()) return null;
+            await using var r = await query.ExecuteReaderAsync();
+            if (!await r.ReadAsync()) return null;
             var payload = _serialization.Deserialize((byte[])r.GetValue(4), r.GetInt32(2), r.GetString(3));
             return new SelectedSnapshot(new SnapshotMetadata(persistenceId, r.GetInt64(0), new DateTime(r.GetInt64(1), DateTimeKind.Utc)), payload);
         });

@@ -22,6 +22,7 @@ public sealed class JournalDatabase
     private readonly (string, string) _key;
     private DbConnection? _writer;
     private readonly Lock _schemaLock = new();
+    private readonly SemaphoreSlim _readers = new(8);
     private bool _schemaReady;
     private int _leases;
 
@@ -77,17 +78,20 @@ public sealed class JournalDatabase
     }
 
     /// <summary>Runs a query on a pooled connection once every queued write of <paramref name="persistenceId"/> is done.</summary>
-    public async Task<T> Read<T>(string persistenceId, Func<DbConnection, T> query)
+    public async Task<T> Read<T>(string persistenceId, Func<DbConnection, Task<T>> query)
     {
         if (_pendingByPid.TryGetValue(persistenceId, out var pending))
             try { await pending; } catch { /* the writer reported it; the read shows what is stored */ }
-        return await Task.Run(() =>
+        // Every actor recovers at start: bound the connections (and PostgreSQL logins) opened at once.
+        await _readers.WaitAsync();
+        try
         {
-            using var connection = _dialect.Connect(_connectionString);
-            connection.Open();
+            await using var connection = _dialect.Connect(_connectionString);
+            await connection.OpenAsync();
             EnsureSchema(connection);
-            return query(connection);
-        });
+            return await query(connection);
+        }
+        finally { _readers.Release(); }
     }
 
     /// <summary>A command with named parameters (@name), the same text on both stores.</summary>
