@@ -23,6 +23,7 @@ public sealed class OciRuntime : IDisposable
     public string Binary { get; }
     public string Root { get; }
     private readonly HashSet<string> _ids = [];
+    private string[] _launcher = [];
 
     private OciRuntime(string name, string binary)
     {
@@ -35,6 +36,13 @@ public sealed class OciRuntime : IDisposable
     public static OciRuntime Runc() => new("runc", "/usr/sbin/runc");
 
     public static IEnumerable<OciRuntime> Both() => [Runc(), Berth()];
+
+    /// <summary>Every command of this runtime starts through <paramref name="launcher"/> (a program that ends by exec'ing its arguments).</summary>
+    public OciRuntime LaunchedBy(params string[] launcher)
+    {
+        _launcher = launcher;
+        return this;
+    }
 
     /// <summary>A fresh container id, remembered for cleanup.</summary>
     public string NewId()
@@ -56,6 +64,7 @@ public sealed class OciRuntime : IDisposable
             var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
             psi.ArgumentList.Add("-c");
             psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$T/out\" 2>\"$T/err\" <\"${IN:-/dev/null}\"");
+            foreach (var l in _launcher) psi.ArgumentList.Add(l);
             psi.ArgumentList.Add(Binary);
             psi.ArgumentList.Add("--root");
             psi.ArgumentList.Add(Root);

@@ -60,10 +60,23 @@ public sealed class CgroupV1(CgroupLayout layout, string path) : ICgroup
         }
         if (r.Unified is { Count: > 0 })
             throw new ConfigException("linux.resources.unified", "needs cgroup v2, but this host's controllers are on cgroup v1");
-        if (Controller("devices") is { } devices)
-            foreach (var rule in DeviceRules.Effective(r.Devices))
-                CgroupFiles.Write(devices, rule.Allow ? "devices.allow" : "devices.deny", rule.Text);
     }
+
+    public void SetDevices(IReadOnlyList<DeviceCgroupRule> rules)
+    {
+        var devices = Need("devices", "linux.resources.devices");
+        var target = DeviceEmulator.From(rules);
+        // runc writes only the transition from what the cgroup holds now (a fresh one inherits its parent's rules).
+        foreach (var rule in Current(devices).TransitionTo(target))
+            CgroupFiles.Write(devices, rule.Allow ? "devices.allow" : "devices.deny", rule.ToString());
+        // A default-allow cgroup's devices.list cannot show its denials: then only the mode can be checked.
+        var now = Current(devices);
+        if (target.DefaultAllow ? !now.DefaultAllow : !now.SameAs(target))
+            throw new IOException($"{devices}: devices.list does not match the device rules written to it");
+    }
+
+    private static DeviceEmulator Current(string devices) =>
+        DeviceEmulator.FromList(CgroupFiles.Read(devices, "devices.list") ?? throw new IOException($"{devices}/devices.list cannot be read"));
 
     private string Need(string controller, string field) =>
         Controller(controller) ?? throw new ConfigException(field, $"the {controller} cgroup controller is not mounted on this host");

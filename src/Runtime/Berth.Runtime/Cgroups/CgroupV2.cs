@@ -21,6 +21,24 @@ public sealed class CgroupV2(string mount, string path) : ICgroup
         }
     }
 
+    public void SetDevices(IReadOnlyList<DeviceCgroupRule> rules)
+    {
+        var program = DeviceFilter.Encode(DeviceFilter.Build(rules));
+        try { Native.Bpf.AttachDeviceFilter(Dir, program, DeviceFilter.License); }
+        catch (Native.SyscallException) when (CanGoWithoutFilter(rules))
+        {
+            // runc's leniency: in a user namespace bpf(2) is out of reach (and so is mknod), and a rule set that only
+            // allows everything loses nothing without a filter.
+        }
+    }
+
+    private static bool CanGoWithoutFilter(IReadOnlyList<DeviceCgroupRule> rules) =>
+        InUserNamespace() || rules.All(r => r.Allow && r.Access == DeviceAccess.All);
+
+    private static bool InUserNamespace() =>
+        CgroupFiles.Read("/proc/self", "uid_map")?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) is { } map &&
+        map is not ["0", "0", "4294967295"];
+
     /// <summary>The v2 files and values for OCI resources (v1 units converted like runc/crun do).</summary>
     public static IEnumerable<(string File, string Value, string Field)> Limits(Resources? r)
     {

@@ -11,6 +11,12 @@ public interface ICgroup
     /// <summary>Creates the cgroup directories and writes the limits. Throws ConfigException for a limit the host cannot apply.</summary>
     void Create(Resources? resources);
 
+    /// <summary>
+    /// Confines the cgroup's device access to <paramref name="rules"/> (see <see cref="DeviceRules.For"/>), as runc does:
+    /// devices.allow/devices.deny on v1, an eBPF device filter on v2.
+    /// </summary>
+    void SetDevices(IReadOnlyList<DeviceCgroupRule> rules);
+
     /// <summary>Moves a process (and so its future children) into the cgroup.</summary>
     void AddProcess(int pid);
 

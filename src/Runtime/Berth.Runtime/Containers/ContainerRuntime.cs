@@ -49,6 +49,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         Trace("config read and validated");
         var seccomp = spec.Linux?.Seccomp is { } sc ? SeccompPrograms.Compile(sc) : null;
         Trace("seccomp program ready");
+        var devices = DeviceRules.For(spec);
 
         store.Reserve(id);
         var record = new ContainerRecord
@@ -65,6 +66,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             store.Save(record);
             cgroup = Layout.Open(record.CgroupPath);
             cgroup.Create(spec.Linux?.Resources);
+            cgroup.SetDevices(devices);
             Trace("cgroup created");
             if (waitForStart)
             {
