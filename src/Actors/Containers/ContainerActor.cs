@@ -133,7 +133,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
                 sender.Tell(new ContainerDone());
             });
         }
-        catch (Bundle.ContainerUserException e)
+        catch (Bundle.ContainerSpecException e)
         {
             await Failed(128, e.Message);
             sender.Tell(new ContainerError(500, e.Message));

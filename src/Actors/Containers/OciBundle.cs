@@ -20,7 +20,9 @@ public static class OciBundle
     {
         var c = def.Config;
         var h = def.HostConfig;
-        var user = RootfsReady(rootfs) ? ContainerUser.Resolve(rootfs, c.User) : new ContainerUser.Resolved(new User(), "/");
+        // Only the bundle written at start, with the rootfs mounted, runs: what can fail a start is resolved for that one.
+        var starting = RootfsReady(rootfs);
+        var user = starting ? ContainerUser.Resolve(rootfs, c.User) : new ContainerUser.Resolved(new User(), "/");
         var env = new List<string>(c.Env ?? []);
         if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal))) env.Insert(0, DefaultPath);
         env.Insert(1 <= env.Count ? 1 : 0, "HOSTNAME=" + Hostname(def));
@@ -53,6 +55,7 @@ public static class OciBundle
             },
         };
         OciSecurity.Apply(spec, h);
+        OciDevices.Apply(spec, h, resolve: starting);
         return spec;
     }
 

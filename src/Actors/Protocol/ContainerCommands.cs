@@ -41,6 +41,10 @@ public sealed record ContainerHostConfig
     public IReadOnlyList<string>? CapAdd { get; init; }
     public IReadOnlyList<string>? CapDrop { get; init; }
     public bool Privileged { get; init; }
+    /// <summary>--device: host device nodes (or directories of them) to make in the container, with the access its cgroup grants.</summary>
+    public IReadOnlyList<DeviceMappingSpec>? Devices { get; init; }
+    /// <summary>--device-cgroup-rule: more device cgroup allow rules, in the kernel's syntax ("c 1:3 rwm", "b 7:* r").</summary>
+    public IReadOnlyList<string>? DeviceCgroupRules { get; init; }
     public bool ReadonlyRootfs { get; init; }
     public IReadOnlyList<string>? SecurityOpt { get; init; }
     public IReadOnlyDictionary<string, string>? Sysctls { get; init; }
@@ -73,6 +77,14 @@ public sealed record TmpfsOptionsSpec
 {
     public long SizeBytes { get; init; }
     public int Mode { get; init; }
+}
+
+/// <summary>One --device: the node on the host, where it appears in the container, and the access ("rwm" letters) it gets.</summary>
+public sealed record DeviceMappingSpec
+{
+    public string PathOnHost { get; init; } = "";
+    public string PathInContainer { get; init; } = "";
+    public string CgroupPermissions { get; init; } = "";
 }
 
 /// <summary>Name is "", "no", "always", "unless-stopped" or "on-failure".</summary>

@@ -59,6 +59,8 @@ public static class RunOptions
         Value("Container host name", "-h", "--hostname"),
         Value("Runtime to use for this container", "--runtime"),
         Bool("Give extended privileges to this container", "--privileged"),
+        Value("Add a host device to the container", "--device"),
+        Value("Add a rule to the cgroup allowed devices list", "--device-cgroup-rule"),
         Value("Ulimit options", "--ulimit"),
         Value("Sysctl options", "--sysctl"),
         Value("Security Options", "--security-opt"),
@@ -158,6 +160,8 @@ public static class RunOptions
             ["CapAdd"] = Array(a.All("--cap-add")),
             ["CapDrop"] = Array(a.All("--cap-drop")),
             ["Privileged"] = a.Has("--privileged"),
+            ["Devices"] = new JsonArray(a.All("--device").Select(Device).ToArray()),
+            ["DeviceCgroupRules"] = Array(a.All("--device-cgroup-rule").Select(DeviceCgroupRule)),
             ["ReadonlyRootfs"] = a.Has("--read-only"),
             ["SecurityOpt"] = Array(a.All("--security-opt")),
             ["Tmpfs"] = tmpfs,
@@ -223,6 +227,53 @@ public static class RunOptions
         var softV = Int(soft, "--ulimit");
         return new JsonObject { ["Name"] = name, ["Soft"] = softV, ["Hard"] = hard.Length > 0 ? Int(hard, "--ulimit") : softV };
     }
+
+    /// <summary>
+    /// --device as docker's CLI takes it: HOST[:CONTAINER][:PERMISSIONS], where a second part made only of r, w and m
+    /// is the permissions; the container path must be absolute; permissions default to rwm.
+    /// </summary>
+    private static JsonNode Device(string s)
+    {
+        var parts = s.Split(':');
+        if (parts.Length > 3 || parts[0].Length == 0) throw new CliError($"bad format for path: {s}", 125);
+        var (host, target, permissions) = parts switch
+        {
+            [var h] => (h, h, "rwm"),
+            [var h, var mode] when IsDeviceMode(mode) => (h, h, mode),
+            [var h, var t] => (h, t, "rwm"),
+            [var h, var t, var mode] => IsDeviceMode(mode) ? (h, t, mode) : throw new CliError($"bad mode specified: {mode}", 125),
+        };
+        if (!target.StartsWith('/')) throw new CliError($"{target} is not an absolute path", 125);
+        // docker cleans the path it checked, except in the three-part form; without a container part that is the host path too.
+        if (parts.Length < 3)
+        {
+            target = CleanPath(target);
+            if (parts.Length == 1 || IsDeviceMode(parts[1])) host = target;
+        }
+        return new JsonObject { ["PathOnHost"] = host, ["PathInContainer"] = target, ["CgroupPermissions"] = permissions };
+    }
+
+    /// <summary>r, w and m, each at most once.</summary>
+    private static bool IsDeviceMode(string mode) => mode.Length > 0 && mode.All(c => c is 'r' or 'w' or 'm') && mode.Distinct().Count() == mode.Length;
+
+    /// <summary>Go's path.Clean for an absolute path: no empty, "." or ".." elements, no trailing slash.</summary>
+    private static string CleanPath(string path)
+    {
+        var stack = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == ".") continue;
+            if (part == "..") { if (stack.Count > 0) stack.RemoveAt(stack.Count - 1); continue; }
+            stack.Add(part);
+        }
+        return "/" + string.Join('/', stack);
+    }
+
+    /// <summary>--device-cgroup-rule as docker's CLI checks it: "type major:minor access" with a, b or c, numbers or *, and rwm letters.</summary>
+    private static string DeviceCgroupRule(string rule) =>
+        System.Text.RegularExpressions.Regex.IsMatch(rule, @"^[acb] ([0-9]+|\*):([0-9]+|\*) [rwm]{1,3}$")
+            ? rule
+            : throw new CliError($"invalid argument \"{rule}\" for \"--device-cgroup-rule\" flag: invalid device cgroup format '{rule}'", 125);
 
     private static JsonNode Mount(string s)
     {

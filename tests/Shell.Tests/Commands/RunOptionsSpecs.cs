@@ -70,4 +70,31 @@ public sealed class RunOptionsSpecs
         Assert.Contains("\"--log-opt\"", Refusal("--log-opt", "max-size", "busybox").Message);
         Assert.Contains("\"--health-interval\"", Refusal("--health-cmd", "true", "--health-interval", "often", "busybox").Message);
     }
+
+    [Fact]
+    public void Device_flags_take_dockers_forms()
+    {
+        var h = Body("--device", "/dev/loop3", "--device", "/dev/loop4:/dev/xvdc:rw", "--device", "/dev/loop5:r", "--device", "/dev/loop6:/dev//xvdd/",
+            "--device-cgroup-rule", "b 7:* r", "--device-cgroup-rule", "c 1:11 w", "busybox")["HostConfig"]!;
+        Assert.Equal(
+            """[{"PathOnHost":"/dev/loop3","PathInContainer":"/dev/loop3","CgroupPermissions":"rwm"},""" +
+            """{"PathOnHost":"/dev/loop4","PathInContainer":"/dev/xvdc","CgroupPermissions":"rw"},""" +
+            """{"PathOnHost":"/dev/loop5","PathInContainer":"/dev/loop5","CgroupPermissions":"r"},""" +
+            """{"PathOnHost":"/dev/loop6","PathInContainer":"/dev/xvdd","CgroupPermissions":"rwm"}]""",
+            h["Devices"]!.ToJsonString());
+        Assert.Equal("""["b 7:* r","c 1:11 w"]""", h["DeviceCgroupRules"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("bad mode specified: rwx", "--device", "/dev/loop3:/dev/xvdc:rwx")]
+    [InlineData("xvdc is not an absolute path", "--device", "/dev/loop3:xvdc")]
+    [InlineData("bad format for path: /a:/b:r:w", "--device", "/a:/b:r:w")]
+    [InlineData("invalid argument \"c 1:3\" for \"--device-cgroup-rule\" flag: invalid device cgroup format 'c 1:3'", "--device-cgroup-rule", "c 1:3")]
+    [InlineData("invalid argument \"a\" for \"--device-cgroup-rule\" flag: invalid device cgroup format 'a'", "--device-cgroup-rule", "a")]
+    public void Bad_device_flags_are_refused_with_dockers_messages(string message, string flag, string value)
+    {
+        var e = Refusal(flag, value, "busybox");
+        Assert.Equal(125, e.ExitCode);
+        Assert.Equal(message, e.Message);
+    }
 }

@@ -56,4 +56,4 @@ public static class ContainerUser
 }
 
 /// <summary>The User names no entry of the container's passwd or group file: the start fails like docker's (exit 128).</summary>
-public sealed class ContainerUserException(string message) : ArgumentException(message);
+public sealed class ContainerUserException(string message) : ContainerSpecException(message);

@@ -3,7 +3,7 @@ using Berth.Runtime.Oci;
 
 namespace Berth.Actors.Containers.Bundle;
 
-/// <summary>Capabilities, privileged mode, masked paths, seccomp and host devices, the way docker sets them.</summary>
+/// <summary>Capabilities, privileged mode, masked paths and seccomp, the way docker sets them (devices: <see cref="OciDevices"/>).</summary>
 public static class OciSecurity
 {
     /// <summary>docker's default capability set.</summary>
@@ -85,36 +85,9 @@ public static class OciSecurity
         if (!h.Privileged && !opts.SeccompUnconfined) linux.Seccomp = opts.SeccompProfile ?? DefaultSeccomp.For(caps);
         if (h.Privileged)
         {
-            linux.Devices = HostDevices();
-            linux.Resources ??= new Resources();
-            linux.Resources.Devices = [new DeviceRule { Allow = true, Access = "rwm" }];
             foreach (var m in spec.Mounts ?? [])
                 if (m.Destination == "/sys") m.Options = [.. (m.Options ?? []).Where(o => o != "ro").Append("rw")];
         }
         if (h.Sysctls is { Count: > 0 }) linux.Sysctl = new Dictionary<string, string>(h.Sysctls);
-    }
-
-    /// <summary>The host's device nodes, from /sys/dev (major:minor and DEVNAME), as docker's privileged mode passes them through.</summary>
-    public static List<Device> HostDevices()
-    {
-        var devices = new List<Device>();
-        foreach (var (dir, type) in new[] { ("/sys/dev/char", "c"), ("/sys/dev/block", "b") })
-        {
-            if (!Directory.Exists(dir)) continue;
-            foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
-            {
-                var numbers = Path.GetFileName(entry).Split(':');
-                if (numbers.Length != 2 || !long.TryParse(numbers[0], out var major) || !long.TryParse(numbers[1], out var minor)) continue;
-                string? name;
-                try { name = File.ReadLines(Path.Combine(entry, "uevent")).FirstOrDefault(l => l.StartsWith("DEVNAME=", StringComparison.Ordinal))?[8..]; }
-                catch (IOException) { continue; }
-                // Nested nodes (/dev/net/tun) would need their directories made first; docker users pass those with --device.
-                if (name == null || name.Contains('/') || name is "console" or "ptmx" or "tty") continue;
-                var path = "/dev/" + name;
-                if (!File.Exists(path)) continue;
-                devices.Add(new Device { Type = type, Path = path, Major = major, Minor = minor, FileMode = 0x1b0 /* 0660 */, Uid = 0, Gid = 0 });
-            }
-        }
-        return devices.OrderBy(d => d.Path, StringComparer.Ordinal).ToList();
     }
 }
