@@ -101,6 +101,37 @@ public sealed class CgroupSpecs : IDisposable
         Assert.False(cg.Exists());
     }
 
+    /// <summary>Whether a shell moved into the cgroup may open /dev/null (it waits for a line before it tries).</summary>
+    private string OpenNullIn(ICgroup cg)
+    {
+        var psi = new ProcessStartInfo("/bin/sh", ["-c", "read x; (exec 3</dev/null) 2>&- && echo open || echo refused"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true,
+        };
+        var shell = Process.Start(psi)!;
+        _sleepers.Add(shell);
+        cg.AddProcess(shell.Id);
+        shell.StandardInput.WriteLine();
+        var answer = shell.StandardOutput.ReadToEnd().Trim();
+        shell.WaitForExit();
+        return answer;
+    }
+
+    [Fact]
+    public void V2_device_filters_are_enforced_and_replaced_not_stacked()
+    {
+        var layout = CgroupLayout.Detect();
+        var cg = new CgroupV2(layout.V2Mount!, _path);
+        cg.Create(null);
+        var denyAll = new DeviceCgroupRule(false, 'a', DeviceCgroupRule.Wildcard, DeviceCgroupRule.Wildcard, DeviceAccess.All);
+        cg.SetDevices([denyAll]);
+        Assert.Equal("refused", OpenNullIn(cg));
+        // With BPF_F_ALLOW_MULTI every attached program must allow: a filter left behind would still refuse.
+        cg.SetDevices([denyAll with { Allow = true }]);
+        Assert.Equal("open", OpenNullIn(cg));
+        cg.Destroy();
+    }
+
     [Fact]
     public void V2_limits_convert_v1_units_like_runc()
     {
