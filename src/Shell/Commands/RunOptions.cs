@@ -161,7 +161,8 @@ public static class RunOptions
             ["CapDrop"] = Array(a.All("--cap-drop")),
             ["Privileged"] = a.Has("--privileged"),
             ["Devices"] = new JsonArray(a.All("--device").Select(Device).ToArray()),
-            ["DeviceCgroupRules"] = Array(a.All("--device-cgroup-rule").Select(DeviceCgroupRule)),
+            // docker's CLI sends null, not [], without the flag (inspect shows what was sent).
+            ["DeviceCgroupRules"] = a.All("--device-cgroup-rule") is { Count: > 0 } rules ? Array(rules.Select(DeviceCgroupRule)) : null,
             ["ReadonlyRootfs"] = a.Has("--read-only"),
             ["SecurityOpt"] = Array(a.All("--security-opt")),
             ["Tmpfs"] = tmpfs,

@@ -83,6 +83,8 @@ public sealed class RunOptionsSpecs
             """{"PathOnHost":"/dev/loop6","PathInContainer":"/dev/xvdd","CgroupPermissions":"rwm"}]""",
             h["Devices"]!.ToJsonString());
         Assert.Equal("""["b 7:* r","c 1:11 w"]""", h["DeviceCgroupRules"]!.ToJsonString());
+        Assert.Null(Body("busybox")["HostConfig"]!["DeviceCgroupRules"]);
+        Assert.Equal("[]", Body("busybox")["HostConfig"]!["Devices"]!.ToJsonString());
     }
 
     [Theory]
