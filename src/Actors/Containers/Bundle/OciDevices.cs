@@ -16,13 +16,15 @@ public static partial class OciDevices
     private static DeviceRule Allow(string type, long major, long minor) => new() { Allow = true, Type = type, Major = major, Minor = minor, Access = "rwm" };
 
     /// <summary>
-    /// dockerd's rules for every unprivileged container, in its order: deny all, then zero, null, urandom, random, tty and
-    /// the console; fuse stays denied. (Verified against Debian's dockerd 20.10: c 5:1 is allowed, c 10:229 is not.)
+    /// dockerd's rules for every unprivileged container, in its order: deny all, then zero, null, urandom, random and tty;
+    /// fuse stays denied. One deliberate difference: dockerd (20.10 and moby today) also allows c 5:1, the host's console,
+    /// which a container could read keystrokes from or write to; berth refuses it. A container with a terminal still has its
+    /// /dev/console, a bind-mounted pty (c 136:N).
     /// </summary>
     public static IReadOnlyList<DeviceRule> DefaultRules =>
     [
         new() { Allow = false, Access = "rwm" },
-        Allow("c", 1, 5), Allow("c", 1, 3), Allow("c", 1, 9), Allow("c", 1, 8), Allow("c", 5, 0), Allow("c", 5, 1),
+        Allow("c", 1, 5), Allow("c", 1, 3), Allow("c", 1, 9), Allow("c", 1, 8), Allow("c", 5, 0),
         new() { Allow = false, Type = "c", Major = 10, Minor = 229, Access = "rwm" },
     ];
 

@@ -29,7 +29,7 @@ public sealed class OciDevicesSpecs : IDisposable
 
     private static readonly string[] DockerDefaults =
     [
-        "deny a *:* rwm", "allow c 1:5 rwm", "allow c 1:3 rwm", "allow c 1:9 rwm", "allow c 1:8 rwm", "allow c 5:0 rwm", "allow c 5:1 rwm",
+        "deny a *:* rwm", "allow c 1:5 rwm", "allow c 1:3 rwm", "allow c 1:9 rwm", "allow c 1:8 rwm", "allow c 5:0 rwm",
         "deny c 10:229 rwm",
     ];
 
