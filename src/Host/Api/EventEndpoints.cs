@@ -11,7 +11,7 @@ namespace Berth.Host.Api;
 /// <summary>GET /events: stored events since `since` (they survive restarts), then live ones until `until` or disconnect.</summary>
 public static class EventEndpoints
 {
-    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/events", Stream);
+    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/events", Stream).EndsWhenClientCloses();
 
     private static async Task Stream(HttpContext ctx, ActorRegistry registry, ActorSystem system)
     {
