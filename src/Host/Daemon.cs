@@ -34,6 +34,7 @@ public static class Daemon
             Directory.CreateDirectory(options.ExecRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             if (options.PidFile != null) pid = PidFile.Acquire(options.PidFile);
             var app = Build(options, args);
+            Listeners.WarnAboutPlainTcp(options, app.Services.GetRequiredService<ILogger<DaemonOptions>>());
             await app.StartAsync();
             Listeners.SecureUnixSockets(options);
             app.Services.GetRequiredService<ILogger<DaemonOptions>>().LogInformation(
@@ -99,6 +100,7 @@ public static class Daemon
         });
         app.UseMiddleware<EngineApiMiddleware>();
         app.UseRouting();
+        app.UseMiddleware<EndpointRules>();
         SystemEndpoints.Map(app);
         EventEndpoints.Map(app);
         ImageEndpoints.Map(app);

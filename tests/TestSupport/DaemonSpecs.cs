@@ -9,10 +9,12 @@ public abstract class DaemonSpecs : IAsyncLifetime
     protected Berthd Daemon { get; private set; } = null!;
     /// <summary>A busybox rootfs tar, ready for `docker import`.</summary>
     protected string Rootfs { get; private set; } = null!;
+    /// <summary>Extra berthd flags of this spec class (another -H, --api-cors-header...).</summary>
+    protected virtual string[] DaemonArguments => [];
 
     public virtual async ValueTask InitializeAsync()
     {
-        Daemon = await Berthd.Start();
+        Daemon = await Berthd.Start(null, DaemonArguments);
         Rootfs = await Busybox.RootfsTar(Dir);
     }
 

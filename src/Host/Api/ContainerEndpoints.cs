@@ -33,14 +33,14 @@ public static class ContainerEndpoints
         });
         api.MapPost("/containers/{id}/kill", async (string id, HttpContext ctx, ActorRegistry reg) =>
             Done(await Ask<ContainerDone>(reg, new KillContainer(id, Signal(Query.String(ctx.Request, "signal"))), ctx)));
-        api.MapPost("/containers/{id}/wait", Wait);
+        api.MapPost("/containers/{id}/wait", Wait).EndsWhenClientCloses();
         api.MapDelete("/containers/{id}", async (string id, HttpContext ctx, ActorRegistry reg) =>
         {
             await Ask<ContainerDone>(reg, new RemoveContainer(id, Query.Bool(ctx.Request, "force")), ctx, Forever);
             return new StatusReply(204);
         });
-        api.MapGet("/containers/{id}/logs", ContainerLogs.Serve);
-        api.MapPost("/containers/{id}/attach", ContainerAttach.Serve);
+        api.MapGet("/containers/{id}/logs", ContainerLogs.Serve).EndsWhenClientCloses(r => Query.Bool(r, "follow"));
+        api.MapPost("/containers/{id}/attach", ContainerAttach.Serve).TakesRawBody();
         OpsEndpoints.Map(api);
         ExecEndpoints.Map(api);
         ContainerFileEndpoints.Map(api);

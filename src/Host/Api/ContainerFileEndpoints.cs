@@ -17,7 +17,7 @@ public static class ContainerFileEndpoints
         api.MapGet("/containers/{id}/export", Export);
         api.MapMethods("/containers/{id}/archive", ["HEAD"], StatPath);
         api.MapGet("/containers/{id}/archive", GetArchive);
-        api.MapPut("/containers/{id}/archive", PutArchive);
+        api.MapPut("/containers/{id}/archive", PutArchive).TakesRawBody();
         api.MapPost("/containers/{id}/resize", Resize);
     }
 

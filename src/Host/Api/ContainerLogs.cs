@@ -99,8 +99,7 @@ public static class ContainerLogs
     private static DateTimeOffset? ParseTime(string? s)
     {
         if (string.IsNullOrEmpty(s) || s == "0") return null;
-        if (decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var secs))
-            return DateTimeOffset.UnixEpoch.AddTicks((long)(secs * TimeSpan.TicksPerSecond));
+        if (TimeFilter.TryParseUnix(s, out var seconds, out var nanos)) return TimeFilter.UnixToDate(seconds, nanos);
         return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, out var t) ? t : throw ApiException.BadRequest($"invalid time: {s}");
     }
 }

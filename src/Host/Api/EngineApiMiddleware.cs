@@ -1,25 +1,45 @@
-using System.Text;
 using Berth.Actors;
+using Berth.Host.Configuration;
+using Berth.Host.Hosting;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Berth.Host.Api;
 
 /// <summary>
-/// What every Engine API request shares: the optional /v1.NN prefix and its bounds, dockerd's response
-/// headers, OPTIONS, and turning exceptions into {"message"} errors with the right status.
+/// What every Engine API request shares: refusing web pages (<see cref="BrowserRequests"/>), the optional /v1.NN prefix
+/// and its bounds, dockerd's response headers, OPTIONS, a body cut short reading as "unexpected EOF", and turning
+/// exceptions into {"message"} errors with the right status; a client that went away is one debug line, not a stack trace.
 /// </summary>
-public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiMiddleware> log, IHostApplicationLifetime lifetime)
+public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiMiddleware> log, IHostApplicationLifetime lifetime, DaemonOptions options)
 {
     public static readonly string ServerHeader = $"Berth/{BerthVersion.Version} (linux)";
 
     public async Task InvokeAsync(HttpContext ctx)
     {
-        // Long requests (wait, events, logs -f, stats) end when the daemon stops, as dockerd's do, instead of holding
-        // the shutdown until Kestrel's timeout; and when the client hangs up (see ClientHangup).
-        var hangup = ctx.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } ? CancellationToken.None
-            : ctx.Features.Get<Hosting.ClientHangup>()?.Token ?? CancellationToken.None;
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping, hangup);
+        var hangup = ctx.Features.Get<ClientHangup>();
+        if (hangup != null)
+        {
+            // The client's end of input reaches Kestrel only after its requests are finished (see ClientInput).
+            ctx.Response.OnCompleted(() => { hangup.RequestFinished(); return Task.CompletedTask; });
+            if (ctx.Features.Get<IHttpUpgradeFeature>() is not { IsUpgradableRequest: true }
+                && ctx.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+                ctx.Request.Body = new RequestBody(ctx.Request.BodyReader, hangup, ctx.Features.Get<IHttpBodyControlFeature>());
+        }
+
+        if (BrowserRequests.Refusal(ctx.Request, options.ApiCorsHeader) is { } refusal)
+        {
+            AddHeaders(ctx);
+            await ApiJson.WriteError(ctx, 403, refusal);
+            return;
+        }
+        if (options.ApiCorsHeader is { } allowed) BrowserRequests.AddCorsHeaders(ctx.Response, allowed);
+
+        // Long requests end when the daemon stops, as dockerd's do, instead of holding the shutdown until Kestrel's
+        // timeout; streams also end when the client closes its side (EndpointRules).
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping);
         ctx.RequestAborted = ended.Token;
+
         var (version, path) = ApiVersion.Split(ctx.Request.Path.Value ?? "/");
         if (version != null)
         {
@@ -67,11 +87,14 @@ public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiM
         }
         catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
         {
-            await ApiJson.WriteError(ctx, 400, e.Message);
+            await ApiJson.WriteError(ctx, e.StatusCode, e.Message);
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (ClientGone(ctx, e))
         {
-            // The client went away; nothing to answer.
+            // Nothing can reach the client any more. An unstarted answer is not sent as an empty 200: the connection
+            // closes without one.
+            log.LogDebug("{Method} {Path}: the client went away or the daemon is stopping ({Reason})", ctx.Request.Method, ctx.Request.Path, e.Message);
+            if (!ctx.Response.HasStarted) ctx.Abort();
         }
         catch (Exception e) when (!ctx.Response.HasStarted)
         {
@@ -80,6 +103,15 @@ public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiM
         }
     }
 
+    /// <summary>The request ended because its connection did (the client left, or the daemon is stopping), not because of a fault.</summary>
+    private static bool ClientGone(HttpContext ctx, Exception e) => e switch
+    {
+        OperationCanceledException => ctx.RequestAborted.IsCancellationRequested,
+        ConnectionResetException or ConnectionAbortedException or IOException { InnerException: System.Net.Sockets.SocketException } => true,
+        BadHttpRequestException => ctx.RequestAborted.IsCancellationRequested || ctx.Features.Get<ClientHangup>()?.IsCutShort == true,
+        _ => false,
+    };
+
     public static void AddHeaders(HttpContext ctx)
     {
         var h = ctx.Response.Headers;
@@ -87,16 +119,6 @@ public sealed class EngineApiMiddleware(RequestDelegate next, ILogger<EngineApiM
         h["Docker-Experimental"] = "false";
         h["Ostype"] = "linux";
         h["Server"] = ServerHeader;
-    }
-
-    /// <summary>Reads a JSON request body with dockerd's content-type rule (absent or application/json[; params]).</summary>
-    public static void RequireJsonContentType(HttpRequest req)
-    {
-        var ct = req.ContentType;
-        if (string.IsNullOrEmpty(ct)) return;
-        var media = ct.Split(';')[0].Trim();
-        if (!media.Equals("application/json", StringComparison.OrdinalIgnoreCase))
-            throw ApiException.BadRequest($"unsupported Content-Type header ({ct}): must be 'application/json'");
     }
 }
 

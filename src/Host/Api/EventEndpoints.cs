@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Akka.Actor;
@@ -12,7 +11,7 @@ namespace Berth.Host.Api;
 /// <summary>GET /events: stored events since `since` (they survive restarts), then live ones until `until` or disconnect.</summary>
 public static class EventEndpoints
 {
-    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/events", Stream);
+    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/events", Stream).EndsWhenClientCloses();
 
     private static async Task Stream(HttpContext ctx, ActorRegistry registry, ActorSystem system)
     {
@@ -45,7 +44,9 @@ public static class EventEndpoints
             if (until != null && until <= now.ToUnixTimeMilliseconds() * 1_000_000) return;
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
-            if (until != null) stop.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, (until.Value - now.ToUnixTimeMilliseconds() * 1_000_000) / 1_000_000)));
+            // A timer reaches about 49 days; an until further away than that is as good as never.
+            var left = until == null ? (TimeSpan?)null : TimeSpan.FromMilliseconds(Math.Max(0, (until.Value - now.ToUnixTimeMilliseconds() * 1_000_000) / 1_000_000));
+            if (left < TimeSpan.FromDays(49)) stop.CancelAfter(left.Value);
             try
             {
                 await foreach (var e in channel.Reader.ReadAllAsync(stop.Token))
@@ -87,21 +88,13 @@ public static class EventEndpoints
         return shape;
     }
 
-    /// <summary>Unix seconds with optional fraction ("1795707569.000000000"), as the CLI sends; null when absent.</summary>
+    /// <summary>Unix seconds with optional fraction ("1795707569.000000000"), as the CLI sends, in nanoseconds; null when absent.</summary>
     public static long? Timestamp(string? value, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(value)) return null;
-        var parts = value.Split('.', 2);
-        if (!long.TryParse(parts[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
-            throw ApiException.BadRequest($"invalid timestamp \"{value}\": expected unix seconds");
-        long nanos = 0;
-        if (parts.Length == 2)
-        {
-            var frac = parts[1].PadRight(9, '0')[..9];
-            if (!long.TryParse(frac, NumberStyles.None, CultureInfo.InvariantCulture, out nanos))
-                throw ApiException.BadRequest($"invalid timestamp \"{value}\": expected unix seconds");
-        }
-        return seconds * 1_000_000_000 + nanos;
+        return TimeFilter.TryParseUnix(value, out var seconds, out var nanos)
+            ? TimeFilter.UnixToNanos(seconds, nanos)
+            : throw ApiException.BadRequest($"invalid timestamp \"{value}\": expected unix seconds");
     }
 
     /// <summary>Hands events from the actor world to one HTTP response.</summary>

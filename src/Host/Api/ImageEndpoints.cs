@@ -16,8 +16,8 @@ public static class ImageEndpoints
         api.MapGet("/images/json", async (HttpContext ctx, ActorRegistry reg) =>
             new JsonReply((await Ask<ImageList>(reg, new ListImages(Query.Bool(ctx.Request, "all"), FilterSet.FromJson(Query.String(ctx.Request, "filters")),
                 Query.Bool(ctx.Request, "digests", true)), ctx)).Images));
-        api.MapPost("/images/create", Create);
-        api.MapPost("/images/load", Load);
+        api.MapPost("/images/create", Create).TakesRawBody();
+        api.MapPost("/images/load", Load).TakesRawBody();
         api.MapPost("/images/prune", async (HttpContext ctx, ActorRegistry reg) =>
             new JsonReply((await Ask<ImagesPruned>(reg, new PruneImages(FilterSet.FromJson(Query.String(ctx.Request, "filters"))), ctx)).Report));
         api.MapGet("/images/get", (HttpContext ctx, ActorRegistry reg) =>

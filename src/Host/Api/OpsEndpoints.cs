@@ -33,7 +33,7 @@ public static class OpsEndpoints
             return new StatusReply(204);
         });
         api.MapGet("/containers/{id}/top", Top);
-        api.MapGet("/containers/{id}/stats", Stats);
+        api.MapGet("/containers/{id}/stats", Stats).EndsWhenClientCloses(r => Query.Bool(r, "stream", fallback: true));
         api.MapPost("/containers/{id}/update", Update);
         api.MapPost("/containers/prune", Prune);
     }

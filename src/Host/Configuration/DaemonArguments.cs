@@ -25,6 +25,7 @@ public static class DaemonArguments
         ["--tlscert"] = new("tlscert", true),
         ["--tlskey"] = new("tlskey", true),
         ["--insecure-tcp"] = new("insecure-tcp", false),
+        ["--api-cors-header"] = new("api-cors-header", true),
         ["--default-runtime"] = new("default-runtime", true),
         ["--add-runtime"] = new("runtimes", true, true),
         ["--registry-mirror"] = new("registry-mirrors", true, true),
@@ -100,6 +101,7 @@ public static class DaemonArguments
               --tlscert string            Path to TLS certificate file
               --tlskey string             Path to TLS key file
               --insecure-tcp              Allow plain TCP on non-loopback addresses (anyone who reaches it owns the host)
+              --api-cors-header string    The one web origin whose pages may use the API ("*" for any); others are refused
               --default-runtime string    Default OCI runtime for containers (default "berth-runtime")
               --add-runtime name=path     Register an additional OCI runtime
               --registry-mirror list      Preferred registry mirror

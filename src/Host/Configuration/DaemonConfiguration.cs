@@ -10,7 +10,7 @@ public static class DaemonConfiguration
     private static readonly HashSet<string> FileKeys =
     [
         "hosts", "data-root", "exec-root", "log-level", "pidfile", "debug", "tls", "tlsverify", "tlscacert",
-        "tlscert", "tlskey", "insecure-tcp", "default-runtime", "runtimes", "registry-mirrors",
+        "tlscert", "tlskey", "insecure-tcp", "api-cors-header", "default-runtime", "runtimes", "registry-mirrors",
         "insecure-registries", "live-restore", "log-opts", "log-driver", "labels", "persistence",
     ];
 
@@ -47,6 +47,7 @@ public static class DaemonConfiguration
                 Key = Str("tlskey"),
             },
             InsecureTcp = Bool("insecure-tcp") ?? false,
+            ApiCorsHeader = Str("api-cors-header") is { Length: > 0 } cors ? cors : null,
             DefaultRuntime = Str("default-runtime") ?? "berth-runtime",
             Runtimes = flags.TryGetValue("runtimes", out var rt) ? KeyValues("--add-runtime", rt)
                 : file.TryGetValue("runtimes", out var re) ? RuntimesFromFile(re) : new Dictionary<string, string>(),

@@ -15,6 +15,8 @@ public sealed record DaemonOptions
     public TlsOptions Tls { get; init; } = new();
     /// <summary>Accept plain TCP on a non-loopback address; off unless asked for by name.</summary>
     public bool InsecureTcp { get; init; }
+    /// <summary>dockerd's --api-cors-header: the web origin allowed to use the API ("*" = any); null refuses every browser.</summary>
+    public string? ApiCorsHeader { get; init; }
     public string DefaultRuntime { get; init; } = "berth-runtime";
     public IReadOnlyDictionary<string, string> Runtimes { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> RegistryMirrors { get; init; } = [];

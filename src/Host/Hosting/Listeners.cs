@@ -27,7 +27,7 @@ public static partial class Listeners
                 {
                     l.Protocols = HttpProtocols.Http1;
                     HalfClose.Tolerate(l);
-                    UpgradeWithBody.Allow(l);
+                    ClientInput.Pump(l);
                 });
             }
             else
@@ -43,10 +43,22 @@ public static partial class Listeners
                     l.Protocols = HttpProtocols.Http1;
                     if (tls) l.UseHttps(Https(options.Tls));
                     HalfClose.Tolerate(l);
-                    UpgradeWithBody.Allow(l);
+                    ClientInput.Pump(l);
                 });
             }
         }
+    }
+
+    /// <summary>
+    /// dockerd's warning, for every TCP listener that does not verify client certificates, loopback included: any local
+    /// process (and any web page, were it not for Api.BrowserRequests) that reaches it is root on this host.
+    /// </summary>
+    public static void WarnAboutPlainTcp(DaemonOptions options, ILogger log)
+    {
+        if (options.Tls.Verify) return;
+        foreach (var address in options.Hosts.Select(ListenAddress.Parse).Where(a => a.Tcp != null))
+            log.LogWarning("Binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone who has access to your network. host=\"{Host}\"",
+                address.Original);
     }
 
     /// <summary>After Kestrel bound: the sockets become root:docker (when that group exists) with mode 0660.</summary>

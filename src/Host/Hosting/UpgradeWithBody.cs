@@ -1,15 +1,14 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text;
-using Microsoft.AspNetCore.Connections;
 
 namespace Berth.Host.Hosting;
 
 /// <summary>
 /// docker's exec start is a hijack request WITH a JSON body (`{"Detach":false,"Tty":false}` plus `Connection: Upgrade`).
 /// Kestrel ignores the upgrade of any request that has a body (aspnetcore#27921), so the CLI would get a 200 and give up.
-/// This connection filter moves a small body of such a request into the <see cref="BodyHeader"/> header (base64) and
+/// This moves a small body of such a request into the <see cref="BodyHeader"/> header (base64) and
 /// drops its Content-Length: Kestrel then sees a bodiless upgradable request and the endpoint reads the body from the header.
+/// <see cref="ClientInput"/> applies it to the first request of each connection.
 /// </summary>
 public static class UpgradeWithBody
 {
@@ -20,77 +19,8 @@ public static class UpgradeWithBody
 
     private const int MaxHead = 1 << 20;
 
-    public static void Allow(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) =>
-        listen.Use(next => async connection =>
-        {
-            var original = connection.Transport;
-            var pipe = new Pipe();
-            var hangup = new ClientHangup();
-            connection.Features.Set(hangup);
-            var pump = Pump(original.Input, pipe.Writer, hangup);
-            connection.Transport = new Duplex(pipe.Reader, original.Output);
-            try
-            {
-                await next(connection);
-            }
-            finally
-            {
-                original.Input.CancelPendingRead();
-                await pipe.Reader.CompleteAsync();
-                await pump;
-                connection.Transport = original;
-            }
-        });
-
-    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
-    {
-        public PipeReader Input { get; } = input;
-        public PipeWriter Output { get; } = output;
-    }
-
-    /// <summary>Copies the connection through, rewriting only the first request's head when it is an upgrade with a body.</summary>
-    private static async Task Pump(PipeReader input, PipeWriter output, ClientHangup hangup)
-    {
-        var headDone = false;
-        try
-        {
-            while (true)
-            {
-                var result = await input.ReadAsync();
-                if (result.IsCanceled) break;
-                var buffer = result.Buffer;
-                if (!headDone)
-                {
-                    if (Rewrite(buffer, out var rewritten, out var consumed))
-                    {
-                        headDone = true;
-                        await output.WriteAsync(rewritten);
-                        input.AdvanceTo(buffer.GetPosition(consumed));
-                        continue;
-                    }
-                    if (!result.IsCompleted && NeedsMore(buffer))
-                    {
-                        input.AdvanceTo(buffer.Start, buffer.End);
-                        continue;
-                    }
-                    headDone = true;
-                }
-                foreach (var segment in buffer) await output.WriteAsync(segment);
-                input.AdvanceTo(buffer.End);
-                if (result.IsCompleted) { hangup.Signal(); break; }
-                var flushed = await output.FlushAsync();
-                if (flushed.IsCompleted) break;
-            }
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or OperationCanceledException or ConnectionResetException)
-        {
-            // The connection ended; Kestrel sees that through the pipe's completion below.
-        }
-        await output.CompleteAsync();
-    }
-
     /// <summary>More bytes are needed to decide: the head is incomplete, or it announces a small body not yet all here.</summary>
-    private static bool NeedsMore(ReadOnlySequence<byte> buffer)
+    public static bool NeedsMore(ReadOnlySequence<byte> buffer)
     {
         if (buffer.Length > MaxHead) return false;
         var text = Encoding.Latin1.GetString(buffer.ToArray());
@@ -136,7 +66,7 @@ public static class UpgradeWithBody
     }
 
     /// <summary>Builds the rewritten head + empty body when the whole candidate request is in <paramref name="buffer"/>.</summary>
-    private static bool Rewrite(ReadOnlySequence<byte> buffer, out byte[] rewritten, out long consumed)
+    public static bool Rewrite(ReadOnlySequence<byte> buffer, out byte[] rewritten, out long consumed)
     {
         rewritten = [];
         consumed = 0;

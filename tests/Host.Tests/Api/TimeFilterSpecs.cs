@@ -30,6 +30,19 @@ public sealed class TimeFilterSpecs
     }
 
     [Fact]
+    public void Times_beyond_what_a_date_holds_saturate_instead_of_overflowing()
+    {
+        Assert.Equal(DateTimeOffset.MaxValue, TimeFilter.Parse("99999999999999", Now));
+        Assert.Equal(DateTimeOffset.MinValue, TimeFilter.Parse("-99999999999999.5", Now));
+        Assert.Equal(DateTimeOffset.MinValue, TimeFilter.Parse("99999999999999h", Now));
+        Assert.True(TimeFilter.TryParseUnix("99999999999999.123456789123", out var s, out var n));
+        Assert.Equal((99999999999999, 123456789), (s, n));
+        Assert.Equal(long.MaxValue, TimeFilter.UnixToNanos(s, n));
+        Assert.Equal(long.MinValue, TimeFilter.UnixToNanos(-s, 0));
+        Assert.Equal(1_795_707_569_500_000_000, TimeFilter.UnixToNanos(1795707569, 500_000_000));
+    }
+
+    [Fact]
     public void Anything_else_is_a_400()
     {
         var e = Assert.Throws<ApiException>(() => TimeFilter.Parse("yesterday", Now));

@@ -59,6 +59,14 @@ public sealed class DaemonConfigurationSpecs : IDisposable
     }
 
     [Fact]
+    public void The_allowed_browser_origin_comes_from_api_cors_header_as_flag_or_daemon_json_key()
+    {
+        Assert.Null(Build().ApiCorsHeader);
+        Assert.Equal("http://a.example", Build("--api-cors-header", "http://a.example").ApiCorsHeader);
+        Assert.Equal("*", Build("--config-file", ConfigFile("""{ "api-cors-header": "*" }""")).ApiCorsHeader);
+    }
+
+    [Fact]
     public void A_setting_given_both_as_flag_and_in_the_file_is_refused_like_dockerd()
     {
         var path = ConfigFile("""{ "data-root": "/srv/a" }""");

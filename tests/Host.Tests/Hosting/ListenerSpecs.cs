@@ -54,7 +54,7 @@ public sealed class ListenerSpecs
     public async Task Plain_tcp_on_loopback_is_allowed()
     {
         using var dir = new TempDir();
-        var port = FreePort();
+        var port = Loopback.FreePort();
         await using var d = await Berthd.Start(dir, "-H", $"tcp://127.0.0.1:{port}");
         var r = await Run.Docker($"tcp://127.0.0.1:{port}", "version", "--format", "{{.Server.APIVersion}}");
         Assert.Equal(0, r.ExitCode);
@@ -62,14 +62,31 @@ public sealed class ListenerSpecs
     }
 
     [Fact]
+    public async Task Every_plain_tcp_listener_is_warned_about_at_start_even_on_loopback()
+    {
+        using var dir = new TempDir();
+        string[] tcp = [$"tcp://127.0.0.1:{Loopback.FreePort()}", $"tcp://127.0.0.2:{Loopback.FreePort()}"];
+
+        await using var d = await Berthd.Start(dir, "-H", tcp[0], "-H", tcp[1]);
+
+        var warnings = d.Log.Split('\n').Where(l => l.Contains(
+            "Binding to IP address without --tlsverify is insecure and gives root access on this machine to everyone who has access to your network.")).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.Contains("warn:", w));
+        Assert.Contains(tcp[0], warnings[0] + warnings[1]);
+        Assert.Contains(tcp[1], warnings[0] + warnings[1]);
+    }
+
+    [Fact]
     public async Task Tls_with_client_certificates_admits_a_client_with_a_signed_cert_and_refuses_one_without()
     {
         using var dir = new TempDir();
         var pki = await Pki.Create(dir.Combine("pki"));
-        var port = FreePort();
+        var port = Loopback.FreePort();
         var tcp = $"tcp://127.0.0.1:{port}";
         // Bind a non-loopback-looking check too: TLS makes any address acceptable, loopback keeps the test local.
         await using var d = await Berthd.Start(dir, "-H", tcp, "--tlsverify", "--tlscacert", pki.Ca, "--tlscert", pki.ServerCert, "--tlskey", pki.ServerKey);
+        Assert.DoesNotContain("without --tlsverify", d.Log);
 
         // A .NET client with the signed client cert gets in (this also takes the first, slow TLS handshake of the
         // daemon, which under load can exceed the docker CLI's fixed 10 s handshake timeout).
@@ -86,13 +103,6 @@ public sealed class ListenerSpecs
 
         using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetAsync($"https://127.0.0.1:{port}/_ping"));
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
     /// <summary>A throwaway CA with a server cert for 127.0.0.1 and a client cert, made with openssl.</summary>
