@@ -10,8 +10,14 @@ public sealed class IdleMemoryTrimmer(TimeSpan quiet, Action trim) : BackgroundS
     private long _lastActivityTicks;
     private long _lastTrimTicks;
 
-    public static IdleMemoryTrimmer ForDaemon() =>
-        new(TimeSpan.FromSeconds(2), () => GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+    public static IdleMemoryTrimmer ForDaemon() => new(TimeSpan.FromSeconds(2), Trim);
+
+    /// <summary>A full, compacting collection that decommits what it frees; the large object heap (big request bodies, labels) included.</summary>
+    public static void Trim()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
 
     /// <summary>Called at the start and end of every request.</summary>
     public void Touch() => Interlocked.Exchange(ref _lastActivityTicks, Environment.TickCount64);
