@@ -218,7 +218,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         catch (Exception e) when (e is ShimException or IOException or ArgumentException)
         {
             // The shim records the failed start in its exit file; the watcher persists it.
-            sender.Tell(new ContainerError(500, e.Message));
+            sender.Tell(new ContainerError(500, StorageFault.Describe(e)));
         }
     }
 
