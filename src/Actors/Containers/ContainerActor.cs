@@ -43,8 +43,9 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         Recover<ContainerDiedEvent>(e => _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error));
         Recover<RecoveryCompleted>(_ =>
         {
-            // Added to the index, but its definition never stored: a create that failed (a full disk, a crash).
-            if (_def == null && !created) Abandon();
+            // Added to the index without a stored definition: a create that failed (a full disk, a crash). Without its
+            // directory: a removal whose record failed. Neither container exists (dockerd loads containers from their directories).
+            if (!created && (_def == null || !Directory.Exists(Paths.Dir))) Abandon();
             else Self.Tell(Reconnect.Instance);
         });
         RecoverOps();
@@ -102,11 +103,12 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private RootfsLayout RootfsLayoutOf(ContainerDefinition def) => ContainerRootfs.Layout(Paths.Dir, def.LowerDirs);
 
-    /// <summary>A create that did not happen: its directories go, the containers actor forgets it, this actor stops.</summary>
+    /// <summary>A container that does not exist: its directories go, the containers actor forgets it, this actor stops.</summary>
     private void Abandon()
     {
         DeleteDirectories();
-        Context.Parent.Tell(new CreateAbandoned(_state.Id));
+        Journal.Tell(new RetirePersistenceId(PersistenceId));
+        Context.Parent.Tell(new ContainerAbandoned(_state.Id));
         Context.Stop(Self);
     }
 
@@ -131,7 +133,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         if (@event is ContainerDefinition)
         {
             DeleteDirectories();
-            Context.Parent.Tell(new CreateAbandoned(_state.Id));
+            Context.Parent.Tell(new ContainerAbandoned(_state.Id));
         }
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
@@ -512,8 +514,8 @@ public sealed partial class ContainerActor : ReceivePersistentActor
     private sealed record RemoveAfterExit(IReadOnlyList<IActorRef> Removers);
 }
 
-/// <summary>A create that did not happen (its definition could not be written): the containers actor forgets the id.</summary>
-public sealed record CreateAbandoned(string Id);
+/// <summary>A container that does not exist after all (its create failed, or its removal went unrecorded): the containers actor forgets it.</summary>
+public sealed record ContainerAbandoned(string Id);
 
 /// <summary>A container's current view, reported to the containers actor after every change.</summary>
 public sealed record ContainerChanged(ContainerView View, IReadOnlyList<string> ChainIds);

@@ -81,16 +81,16 @@ public sealed partial class ContainersActor : ReceiveActor, IWithUnboundedStash
             Forget(f);
             sender.Tell(new ContainerDone());
         });
-        ReceiveAsync<CreateAbandoned>(async a =>
+        ReceiveAsync<ContainerAbandoned>(async a =>
         {
             if (!_children.ContainsKey(a.Id)) return;
             // Unrecorded, the next start finds the actor without a definition and abandons it again.
-            if (await Store(new ContainerForgotten(a.Id)) is { } failed) _log.Warning("container {0}: abandoned create not recorded: {1}", a.Id, StorageFault.Describe(failed));
+            if (await Store(new ContainerForgotten(a.Id)) is { } failed) _log.Warning("container {0}: abandoned, not recorded: {1}", a.Id, StorageFault.Describe(failed));
             Forget(new ContainerForgotten(a.Id));
         });
         Receive<Terminated>(t =>
         {
-            if (_journal.Handle(t)) return;
+            if (_journal.Handle(t) || !t.ActorRef.Path.Name.StartsWith("container-", StringComparison.Ordinal)) return;
             var id = t.ActorRef.Path.Name["container-".Length..];
             if (_children.TryGetValue(id, out var child) && child.Equals(t.ActorRef)) _stopped.Add(id);
         });

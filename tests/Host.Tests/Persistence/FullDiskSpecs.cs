@@ -46,9 +46,9 @@ public sealed class FullDiskSpecs : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Create_run_ps_and_inspect_answer_at_once_on_a_full_disk_and_work_again_once_space_is_freed()
+    public async Task Create_run_start_ps_and_inspect_answer_at_once_on_a_full_disk_and_work_again_once_space_is_freed()
     {
-        var before = (await Ok("create", "--name", "made-before", "busybox", "true")).Trim();
+        var before = (await Ok("create", "--name", "made-before", "busybox", "echo", "hello")).Trim();
         FillTheDisk();
 
         var create = await Docker("create", "--name", "failed-create", "busybox", "true");
@@ -57,6 +57,9 @@ public sealed class FullDiskSpecs : IAsyncLifetime
         var run = await Docker("run", "--name", "failed-run", "busybox", "true");
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("no space left on device", run.Stderr);
+        var start = await Docker("start", "made-before");
+        Assert.NotEqual(0, start.ExitCode);
+        Assert.Contains("no space left on device", start.Stderr);
         Assert.Equal(before, (await Ok("ps", "-aq", "--no-trunc")).Trim());
         Assert.Equal("/made-before", (await Ok("inspect", "-f", "{{.Name}}", before)).Trim());
 
@@ -64,6 +67,7 @@ public sealed class FullDiskSpecs : IAsyncLifetime
 
         var after = (await Ok("create", "--name", "made-after", "busybox", "true")).Trim();
         Assert.Equal("hi", (await Ok("run", "--rm", "busybox", "echo", "hi")).Trim());
+        Assert.Equal("hello", (await Ok("start", "-a", "made-before")).Trim());
         Assert.Equal("0", (await Ok("inspect", "-f", "{{.State.ExitCode}}", before)).Trim());
         Assert.Equal([after, before], (await Ok("ps", "-aq", "--no-trunc")).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
