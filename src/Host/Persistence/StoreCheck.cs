@@ -45,7 +45,7 @@ public static class StoreCheck
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
             connection.Open();
             var problems = Rows(connection, "PRAGMA quick_check(5)");
-            if (problems is not ["ok"]) throw Damaged(file, string.Join("; ", problems));
+            if (problems is not ["ok"]) throw Damaged(file, "database disk image is malformed: " + OneLine(problems));
             return Rows(connection, "SELECT name FROM sqlite_master WHERE type = 'table'").Count == 0 ? StoreState.Empty : StoreState.InUse;
         }
         catch (SqliteException e)
@@ -69,6 +69,11 @@ public static class StoreCheck
         if (valid && pages * pageSize > length)
             throw Damaged(file, $"database disk image is malformed: the file is truncated ({length} bytes, its header counts {pages} pages of {pageSize} bytes)");
     }
+
+    /// <summary>quick_check's findings on one line, without its "*** in database main ***" headings.</summary>
+    private static string OneLine(IEnumerable<string> problems) => string.Join("; ", problems
+        .SelectMany(p => p.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        .Where(line => !line.StartsWith("***", StringComparison.Ordinal)));
 
     private static List<string> Rows(SqliteConnection connection, string sql)
     {

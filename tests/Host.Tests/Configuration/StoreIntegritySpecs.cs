@@ -48,8 +48,10 @@ public sealed class StoreIntegritySpecs : IDisposable
         var r = await StartBerthd();
 
         Assert.NotEqual(0, r.ExitCode);
-        Assert.Contains(Database, r.Stderr);
-        Assert.Contains("backup", r.Stderr);
+        var line = Assert.Single(r.Stderr.TrimEnd('\n').Split('\n'));
+        Assert.Contains(Database, line);
+        Assert.Contains("malformed", line);
+        Assert.Contains("backup", line);
     }
 
     [Fact]
