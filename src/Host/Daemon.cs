@@ -3,6 +3,7 @@ using Berth.Host.Api;
 using Berth.Host.Configuration;
 using Berth.Host.Facts;
 using Berth.Host.Hosting;
+using Berth.Host.Persistence;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Berth.Host;
@@ -33,6 +34,7 @@ public static class Daemon
                                                         UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
             Directory.CreateDirectory(options.ExecRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             if (options.PidFile != null) pid = PidFile.Acquire(options.PidFile);
+            StoreCheck.Verify(options);
             var app = Build(options, args);
             Listeners.WarnAboutPlainTcp(options, app.Services.GetRequiredService<ILogger<DaemonOptions>>());
             await app.StartAsync();
@@ -44,7 +46,7 @@ public static class Daemon
             await app.DisposeAsync();
             return 0;
         }
-        catch (ConfigurationException e)
+        catch (Exception e) when (e is ConfigurationException or StoreRefusedException)
         {
             Console.Error.WriteLine($"berthd: {e.Message}");
             return 1;

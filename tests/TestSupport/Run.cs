@@ -35,8 +35,11 @@ public static class Run
     }
 
     /// <summary>The real docker CLI against a berthd socket.</summary>
-    public static Task<Result> Docker(string host, params string[] args) =>
-        Program("/usr/local/bin/docker", args, new Dictionary<string, string> { ["DOCKER_HOST"] = host, ["DOCKER_CONFIG"] = DockerConfigDir });
+    public static Task<Result> Docker(string host, params string[] args) => Docker(host, null, args);
+
+    /// <summary>The real docker CLI, killed (a <see cref="TimeoutException"/>) if it has not finished after <paramref name="timeout"/>: a hang guard.</summary>
+    public static Task<Result> Docker(string host, TimeSpan? timeout, params string[] args) =>
+        Program("/usr/local/bin/docker", args, new Dictionary<string, string> { ["DOCKER_HOST"] = host, ["DOCKER_CONFIG"] = DockerConfigDir }, timeout: timeout);
 
     /// <summary>An empty docker config dir, so the host user's contexts and credentials never leak into tests.</summary>
     private static readonly string DockerConfigDir = CreateDockerConfigDir();

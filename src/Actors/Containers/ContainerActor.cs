@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Berth.Actors.Events;
 using Berth.Actors.Images.Layers;
+using Berth.Actors.Journal;
 using Berth.Actors.Protocol;
 using Berth.Shim.Client;
 using Berth.Shim.Protocol;
@@ -28,7 +29,8 @@ public sealed partial class ContainerActor : ReceivePersistentActor
     private readonly List<IActorRef> _forceRemovers = [];
     private bool _restartAfterStop;
 
-    public ContainerActor(string id, ContainerSettings settings, EventLogSink events)
+    /// <param name="created">A new container, whose definition is on its way; otherwise one that must have a stored definition.</param>
+    public ContainerActor(string id, ContainerSettings settings, EventLogSink events, bool created = false)
     {
         _settings = settings;
         _events = events;
@@ -39,17 +41,16 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         Recover<ContainerDefinition>(d => _def = d);
         Recover<ContainerStartedEvent>(e => _state = _state.Started(e.Pid, e.At));
         Recover<ContainerDiedEvent>(e => _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error));
-        Recover<RecoveryCompleted>(_ => Self.Tell(Reconnect.Instance));
+        Recover<RecoveryCompleted>(_ =>
+        {
+            // Added to the index without a stored definition: a create that failed (a full disk, a crash). Without its
+            // directory: a removal whose record failed. Neither container exists (dockerd loads containers from their directories).
+            if (!created && (_def == null || !Directory.Exists(Paths.Dir))) Abandon();
+            else Self.Tell(Reconnect.Instance);
+        });
         RecoverOps();
 
-        Command<Define>(d => Persist(d.Definition, def =>
-        {
-            _def = def;
-            OciBundle.Write(def, Paths, Layout.MergedDir);
-            Record("create");
-            Report();
-            Sender.Tell(new ContainerCreated(def.Id));
-        }));
+        Command<Define>(DefineContainer);
         CommandAsync<Reconnect>(_ => ReconnectToShim());
         CommandAsync<StartContainer>(_ => Start());
         CommandAsync<PrepareAttach>(_ => PrepareForAttach());
@@ -77,13 +78,71 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private RootfsLayout Layout => ContainerRootfs.Layout(Paths.Dir, _def?.LowerDirs ?? []);
 
-    public static Props Props(string id, ContainerSettings settings, EventLogSink events) =>
-        Akka.Actor.Props.Create(() => new ContainerActor(id, settings, events));
+    public static Props Props(string id, ContainerSettings settings, EventLogSink events, bool created = false) =>
+        Akka.Actor.Props.Create(() => new ContainerActor(id, settings, events, created));
+
+    /// <summary>The bundle is written before the definition is stored, so a create that fails at either step leaves nothing.</summary>
+    private void DefineContainer(Define d)
+    {
+        var def = d.Definition;
+        try { OciBundle.Write(def, Paths, RootfsLayoutOf(def).MergedDir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Sender.Tell(new ContainerError(500, StorageFault.Describe(e)));
+            Abandon();
+            return;
+        }
+        Persist(def, stored =>
+        {
+            _def = stored;
+            Record("create");
+            Report();
+            Sender.Tell(new ContainerCreated(stored.Id));
+        });
+    }
+
+    private RootfsLayout RootfsLayoutOf(ContainerDefinition def) => ContainerRootfs.Layout(Paths.Dir, def.LowerDirs);
+
+    /// <summary>A container that does not exist: its directories go, the containers actor forgets it, this actor stops.</summary>
+    private void Abandon()
+    {
+        DeleteDirectories();
+        Journal.Tell(new RetirePersistenceId(PersistenceId));
+        Context.Parent.Tell(new ContainerAbandoned(_state.Id));
+        Context.Stop(Self);
+    }
+
+    private void DeleteDirectories()
+    {
+        foreach (var dir in new[] { Paths.Dir, Paths.StateDir })
+            try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { _log.Warning("container {0}: remove {1}: {2}", _state.Id, dir, e.Message); }
+    }
+
+    /// <summary>
+    /// Akka stops this actor right after a failed write. Everyone waiting on it hears why at once (the containers
+    /// actor creates it again, from what was stored, when it is next asked); a definition that was not stored is a
+    /// create that did not happen.
+    /// </summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        var error = new ContainerError(500, StorageFault.Describe(cause));
+        if (!Sender.Equals(Self)) Sender.Tell(error);
+        foreach (var w in _exitWaiters.Concat(_removeWaiters).Concat(_stoppers).Concat(_forceRemovers).Concat(_execWaiters.Values.SelectMany(l => l)))
+            w.Tell(error);
+        if (@event is ContainerDefinition)
+        {
+            DeleteDirectories();
+            Context.Parent.Tell(new ContainerAbandoned(_state.Id));
+        }
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
 
     /// <summary>After a daemon restart: a container recorded as running still is if its shim answers (live restore).</summary>
     private async Task ReconnectToShim()
     {
         if (_def == null) return;
+        if (!_state.IsRunning) await ShutdownUnrecordedShim();
         if (_state.IsRunning)
         {
             try
@@ -101,6 +160,21 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         AfterReconnect();
         Report();
         Context.Parent.Tell(new ExecsRestored(_state.Id));
+    }
+
+    /// <summary>
+    /// A shim of a container not recorded as running: its start could not be stored (a full disk) and Akka stopped
+    /// this actor. What was not recorded did not happen: the shim goes, with the rootfs.
+    /// </summary>
+    private async Task ShutdownUnrecordedShim()
+    {
+        if (!File.Exists(new ShimPaths(Paths.StateDir).ControlSocket)) return;
+        try { _shim = await ShimClient.ConnectAsync(Paths.StateDir); }
+        catch (IOException) { return; }
+        catch (System.Net.Sockets.SocketException) { return; }
+        _log.Info("container {0}: stopping a berth-shim whose start was never recorded", _state.Id);
+        await ShutdownShim();
+        TryUnmount();
     }
 
     private ExitStatus? ReadExitFile()
@@ -146,7 +220,7 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         catch (Exception e) when (e is ShimException or IOException or ArgumentException)
         {
             // The shim records the failed start in its exit file; the watcher persists it.
-            sender.Tell(new ContainerError(500, e.Message));
+            sender.Tell(new ContainerError(500, StorageFault.Describe(e)));
         }
     }
 
@@ -439,6 +513,9 @@ public sealed partial class ContainerActor : ReceivePersistentActor
 
     private sealed record RemoveAfterExit(IReadOnlyList<IActorRef> Removers);
 }
+
+/// <summary>A container that does not exist after all (its create failed, or its removal went unrecorded): the containers actor forgets it.</summary>
+public sealed record ContainerAbandoned(string Id);
 
 /// <summary>A container's current view, reported to the containers actor after every change.</summary>
 public sealed record ContainerChanged(ContainerView View, IReadOnlyList<string> ChainIds);

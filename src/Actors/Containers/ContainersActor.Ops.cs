@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Berth.Actors.Journal;
 using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
@@ -8,16 +9,17 @@ public sealed partial class ContainersActor
 {
     private static readonly TimeSpan PruneRemoveTimeout = TimeSpan.FromMinutes(2);
 
-    private void RecoverOps() => Recover<ContainerIndexRenamed>(r =>
+    private void ReplayOps(object e)
     {
+        if (e is not ContainerIndexRenamed r) return;
         _names.Remove(r.OldName);
         _names[r.NewName] = r.Id;
-    });
+    }
 
     private void HandleOps()
     {
-        Command<RenameContainer>(Rename);
-        Command<PruneContainers>(Prune);
+        ReceiveAsync<RenameContainer>(Rename);
+        Receive<PruneContainers>(Prune);
     }
 
     /// <summary>docker's 409 for a name another container holds.</summary>
@@ -30,7 +32,7 @@ public sealed partial class ContainersActor
             ? new ContainerError(400, $"multiple IDs found with provided prefix: {reference}")
             : null;
 
-    private void Rename(RenameContainer r)
+    private async Task Rename(RenameContainer r)
     {
         var sender = Sender;
         if (Resolve(r.Ref) is not { } id)
@@ -48,12 +50,14 @@ public sealed partial class ContainersActor
         var oldName = _names.FirstOrDefault(kv => kv.Value == id).Key ?? "";
         if (oldName == newName) { sender.Tell(new ContainerError(400, "Renaming a container with the same name as its current name")); return; }
         if (_names.TryGetValue(newName, out var holder)) { sender.Tell(new ContainerError(409, NameInUse(newName, holder))); return; }
-        Persist(new ContainerIndexRenamed(id, oldName, newName), e =>
+        if (await Store(new ContainerIndexRenamed(id, oldName, newName)) is { } failed)
         {
-            _names.Remove(e.OldName);
-            _names[e.NewName] = e.Id;
-            _children[e.Id].Tell(new ContainerActor.ApplyRename(e.NewName), sender);
-        });
+            sender.Tell(new ContainerError(500, StorageFault.Describe(failed)));
+            return;
+        }
+        _names.Remove(oldName);
+        _names[newName] = id;
+        Child(id).Tell(new ContainerActor.ApplyRename(newName), sender);
     }
 
     /// <summary>
@@ -63,7 +67,7 @@ public sealed partial class ContainersActor
     private void Prune(PruneContainers p)
     {
         var victims = _views.Values.Where(v => PruneSelection.Matches(v, p))
-            .Select(v => (v.Id, Child: _children[v.Id], Size: ContainerDiskUsage.SizeRw(_settings.PathsOf(v.Id)))).ToList();
+            .Select(v => (v.Id, Child: Child(v.Id), Size: ContainerDiskUsage.SizeRw(_settings.PathsOf(v.Id)))).ToList();
         var events = _events;
         Run().PipeTo(Sender);
 

@@ -1,16 +1,21 @@
 using Akka.Actor;
-using Akka.Persistence;
+using Akka.Event;
 using Berth.Actors.Events;
+using Berth.Actors.Journal;
 using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
 
 /// <summary>
-/// "containers": owns the names and the list of containers (persisted as "containers"), creates the per-container
-/// actors, brings them back at daemon start, and routes requests by id, id prefix or name.
+/// "containers": owns the names and the list of containers (persisted as "containers", through a
+/// <see cref="JournalWriter"/>, so a failed write answers the request and stops nothing else), creates the
+/// per-container actors, brings them back at daemon start, and routes requests by id, id prefix or name. A container
+/// actor that Akka stopped after a failed write is created again (recovering from the journal) when next asked.
 /// </summary>
-public sealed partial class ContainersActor : ReceivePersistentActor
+public sealed partial class ContainersActor : ReceiveActor, IWithUnboundedStash
 {
+    private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(30);
+
     public const string Name = "containers";
 
     private readonly ContainerSettings _settings;
@@ -22,6 +27,11 @@ public sealed partial class ContainersActor : ReceivePersistentActor
     private readonly Dictionary<string, ContainerView> _views = new();
     private readonly Dictionary<string, string> _execOwners = new();   // exec id → container id
     private readonly HashSet<string> _execsKnown = new();              // containers whose execs are registered (after a restart: restored from the shim)
+    private readonly HashSet<string> _stopped = new();                 // containers whose actor Akka stopped after a failed write
+    private readonly JournalSlot _journal;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public IStash Stash { get; set; } = null!;
 
     public ContainersActor(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage)
     {
@@ -30,43 +40,92 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         _events = events;
         _usage = usage;
 
-        Recover<ContainerAdded>(a => _names[a.Name] = a.Id);
-        Recover<ContainerForgotten>(Forget);
-        Recover<RecoveryCompleted>(_ =>
+        _journal = new JournalSlot(Context, Name);
+        Receive<JournalWriter.Replayed>(r => Replay(r.Payload));
+        Receive<JournalWriter.Recovered>(_ =>
         {
             foreach (var id in _names.Values) Spawn(id);
+            Become(Ready);
+            Stash.UnstashAll();
         });
-        RecoverOps();
+        ReceiveAny(_ => Stash.Stash());
+    }
 
-        CommandAsync<CreateContainer>(Create);
-        Command<ListContainers>(l => Sender.Tell(new ContainerList(
+    protected override void PreStart() => _journal.Start();
+
+    private void Replay(object e)
+    {
+        switch (e)
+        {
+            case ContainerAdded a: _names[a.Name] = a.Id; break;
+            case ContainerForgotten f: Forget(f); break;
+            default: ReplayOps(e); break;
+        }
+    }
+
+    private void Ready()
+    {
+        ReceiveAsync<CreateContainer>(Create);
+        Receive<ListContainers>(l => Sender.Tell(new ContainerList(
             _views.Values.Where(v => l.All || v.State.Running).OrderByDescending(v => v.Created).ToList())));
-        Command<ContainerChanged>(c =>
+        Receive<ContainerChanged>(c =>
         {
             _views[c.View.Id] = c.View;
             _usage.Set(c.View, c.ChainIds);
         });
-        Command<ContainerForgotten>(f => Persist(f, e =>
+        ReceiveAsync<ContainerForgotten>(async f =>
         {
-            Forget(e);
-            Sender.Tell(new ContainerDone());
-        }));
+            var sender = Sender;
+            // The container is gone (its files are), whether or not the index could record it.
+            if (await Store(f) is { } failed) _log.Warning("container {0}: removal not recorded: {1}", f.Id, StorageFault.Describe(failed));
+            Forget(f);
+            sender.Tell(new ContainerDone());
+        });
+        ReceiveAsync<ContainerAbandoned>(async a =>
+        {
+            if (!_children.ContainsKey(a.Id)) return;
+            // Unrecorded, the next start finds the actor without a definition and abandons it again.
+            if (await Store(new ContainerForgotten(a.Id)) is { } failed) _log.Warning("container {0}: abandoned, not recorded: {1}", a.Id, StorageFault.Describe(failed));
+            Forget(new ContainerForgotten(a.Id));
+        });
+        Receive<Terminated>(t =>
+        {
+            if (_journal.Handle(t) || !t.ActorRef.Path.Name.StartsWith("container-", StringComparison.Ordinal)) return;
+            var id = t.ActorRef.Path.Name["container-".Length..];
+            if (_children.TryGetValue(id, out var child) && child.Equals(t.ActorRef)) _stopped.Add(id);
+        });
         HandleOps();
-        Command<IContainerTargeted>(Route);
-        Command<ExecRegistered>(r => _execOwners[r.ExecId] = r.ContainerId);
-        Command<ExecsRestored>(r => _execsKnown.Add(r.ContainerId));
-        Command<ExecsForgotten>(f => { foreach (var id in f.ExecIds) _execOwners.Remove(id); });
-        Command<IExecTargeted>(cmd => RouteExec(cmd, Sender, 0));
-        Command<RetryExecRoute>(r => RouteExec(r.Command, r.ReplyTo, r.Attempt));
+        Receive<IContainerTargeted>(Route);
+        Receive<ExecRegistered>(r => _execOwners[r.ExecId] = r.ContainerId);
+        Receive<ExecsRestored>(r => _execsKnown.Add(r.ContainerId));
+        Receive<ExecsForgotten>(f => { foreach (var id in f.ExecIds) _execOwners.Remove(id); });
+        Receive<IExecTargeted>(cmd => RouteExec(cmd, Sender, 0));
+        Receive<RetryExecRoute>(r => RouteExec(r.Command, r.ReplyTo, r.Attempt));
     }
 
-    public override string PersistenceId => Name;
+    /// <summary>
+    /// Stores an index event; null when stored, else why not. Like Persist, nothing else is handled meanwhile
+    /// (the handler awaits), so the next request sees the names as stored.
+    /// </summary>
+    private async Task<Exception?> Store(object e)
+    {
+        try
+        {
+            var reply = await _journal.Writer.Ask<object>(new JournalWriter.Append(e), StoreTimeout);
+            if (reply is not JournalWriter.AppendFailed failed) return null;
+            _journal.Handle(failed);
+            return failed.Cause;
+        }
+        catch (AskTimeoutException timeout) { return timeout; }
+    }
 
     public static Props Props(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage) =>
         Akka.Actor.Props.Create(() => new ContainersActor(settings, images, events, usage));
 
     private void Forget(ContainerForgotten f)
     {
+        if (_children.TryGetValue(f.Id, out var child)) Context.Unwatch(child);
+        _stopped.Remove(f.Id);
         foreach (var name in _names.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _names.Remove(name);
         _children.Remove(f.Id);
         _views.Remove(f.Id);
@@ -74,16 +133,21 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         foreach (var exec in _execOwners.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _execOwners.Remove(exec);
     }
 
-    private IActorRef Spawn(string id)
+    private IActorRef Spawn(string id, bool created = false)
     {
-        var child = Context.ActorOf(ContainerActor.Props(id, _settings, _events), "container-" + id);
+        var child = Context.ActorOf(ContainerActor.Props(id, _settings, _events, created), "container-" + id);
+        Context.Watch(child);
         _children[id] = child;
+        _stopped.Remove(id);
         return child;
     }
 
+    /// <summary>The container's actor; one that Akka stopped after a failed write is created again, from the journal.</summary>
+    private IActorRef Child(string id) => _stopped.Contains(id) ? Spawn(id) : _children[id];
+
     private void Route(IContainerTargeted cmd)
     {
-        if (Resolve(cmd.Ref) is { } id) _children[id].Forward(cmd);
+        if (Resolve(cmd.Ref) is { } id) Child(id).Forward(cmd);
         else Sender.Tell(Ambiguous(cmd.Ref) ?? new ContainerError(404, $"No such container: {cmd.Ref}"));
     }
 
@@ -94,9 +158,9 @@ public sealed partial class ContainersActor : ReceivePersistentActor
     /// </summary>
     private void RouteExec(IExecTargeted cmd, IActorRef replyTo, int attempt)
     {
-        if (_execOwners.TryGetValue(cmd.ExecId, out var owner) && _children.TryGetValue(owner, out var child))
+        if (_execOwners.TryGetValue(cmd.ExecId, out var owner) && _children.ContainsKey(owner))
         {
-            child.Tell(cmd, replyTo);
+            Child(owner).Tell(cmd, replyTo);
             return;
         }
         if (attempt < 100 && _children.Keys.Any(id => !_execsKnown.Contains(id)))
@@ -178,12 +242,14 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         var id = ContainerNames.NewId();
         name ??= UniqueRandomName();
         var def = new ContainerDefinition(id, "/" + name, DateTimeOffset.UtcNow, image.Id, config, hostConfig, image.LowerDirs, image.ChainIds, runtime);
-        Persist(new ContainerAdded(id, name), a =>
+        if (await Store(new ContainerAdded(id, name)) is { } failed)
         {
-            _names[a.Name] = a.Id;
-            _execsKnown.Add(id); // a new container has no execs to restore
-            Spawn(id).Tell(new ContainerActor.Define(def), sender);
-        });
+            sender.Tell(new ContainerError(500, StorageFault.Describe(failed)));
+            return;
+        }
+        _names[name] = id;
+        _execsKnown.Add(id); // a new container has no execs to restore
+        Spawn(id, created: true).Tell(new ContainerActor.Define(def), sender);
     }
 
     private string UniqueRandomName()

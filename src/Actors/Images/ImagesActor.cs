@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Berth.Actors.Journal;
 using Berth.Actors.Images.Archives;
 using Berth.Actors.Images.Content;
 using Berth.Actors.Images.References;
@@ -310,7 +311,7 @@ public sealed class ImagesActor : ReceiveActor
     {
         ImageOperationException op => new ImageError(op.Kind, op.Message),
         InvalidReferenceException r => new ImageError(ImageErrorKind.InvalidArgument, r.Message),
-        _ => new ImageError(ImageErrorKind.Internal, e.Message),
+        _ => new ImageError(ImageErrorKind.Internal, StorageFault.Describe(e)),
     };
 
     private sealed record StagedImages(IReadOnlyList<StagedImage> Images, string Action);

@@ -147,9 +147,9 @@ public sealed class JournalDatabase
                 // One bad write must not fail its neighbours: retry each alone.
                 foreach (var job in batch)
                     try { Commit([job]); job.Done.TrySetResult(); }
-                    catch (Exception e) { job.Done.TrySetException(e); }
+                    catch (Exception e) { job.Done.TrySetException(_dialect.Explain(e, _connectionString)); }
             }
-            catch (Exception e) { batch[0].Done.TrySetException(e); }
+            catch (Exception e) { batch[0].Done.TrySetException(_dialect.Explain(e, _connectionString)); }
         }
         if (_writer is { } w) { _dialect.ClearPool(w); w.Dispose(); }
     }

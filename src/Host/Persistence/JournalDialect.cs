@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Berth.Actors.Journal;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -14,6 +15,9 @@ public abstract class JournalDialect
 
     /// <summary>Closes pooled connections so the store's files are released when the daemon stops.</summary>
     public abstract void ClearPool(DbConnection connection);
+
+    /// <summary>A failed write as the API should word it: a full disk names the file, as dockerd does.</summary>
+    public virtual Exception Explain(Exception e, string connectionString) => e;
 
     protected abstract string BigInt { get; }
     protected abstract string Bytes { get; }
@@ -56,6 +60,10 @@ public abstract class JournalDialect
         // WAL lets recoveries read while the writer commits; FULL syncs the WAL on every commit (about 0.5 ms here).
         public override string WriterSetup => "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;";
         public override void ClearPool(DbConnection connection) => SqliteConnection.ClearPool((SqliteConnection)connection);
+        private const int SqliteFull = 13;
+        public override Exception Explain(Exception e, string connectionString) => e is SqliteException { SqliteErrorCode: SqliteFull }
+            ? new StorageFullException(new SqliteConnectionStringBuilder(connectionString).DataSource, e)
+            : e;
         protected override string BigInt => "INTEGER";
         protected override string Bytes => "BLOB";
         public override string Greatest => "max";

@@ -20,10 +20,19 @@ public sealed class IdleMemoryTrimmerSpecs
         Assert.False(IdleMemoryTrimmer.ShouldTrim(now: 11_000, lastActivity: 10_000, lastTrim: 0, Quiet));
 
     [Fact]
-    public void A_quiet_daemon_is_trimmed_once_not_again_until_new_activity()
+    public void A_quiet_daemon_is_not_trimmed_again_before_a_follow_up_or_new_activity()
     {
         Assert.False(IdleMemoryTrimmer.ShouldTrim(now: 30_000, lastActivity: 10_000, lastTrim: 12_000, Quiet));
         Assert.True(IdleMemoryTrimmer.ShouldTrim(now: 33_000, lastActivity: 31_000, lastTrim: 12_000, Quiet));
+    }
+
+    [Fact]
+    public void A_quiet_spell_is_trimmed_again_at_each_follow_up_and_then_no_more()
+    {
+        Assert.True(IdleMemoryTrimmer.ShouldTrim(now: 45_000, lastActivity: 10_000, lastTrim: 12_000, Quiet));
+        Assert.False(IdleMemoryTrimmer.ShouldTrim(now: 60_000, lastActivity: 10_000, lastTrim: 45_000, Quiet));
+        Assert.True(IdleMemoryTrimmer.ShouldTrim(now: 80_000, lastActivity: 10_000, lastTrim: 45_000, Quiet));
+        Assert.False(IdleMemoryTrimmer.ShouldTrim(now: 600_000, lastActivity: 10_000, lastTrim: 80_000, Quiet));
     }
 
     [Fact]
