@@ -6,6 +6,8 @@ namespace Berth.Actors.Containers;
 public sealed record ContainerPaths(string DataRoot, string ExecRoot, string Id)
 {
     public string Dir => Path.Combine(DataRoot, "containers", Id);
+    public string ConfigJson => Path.Combine(Dir, "config.json");
+    public string LogPath => Path.Combine(Dir, Id + "-json.log");
 
     /// <summary>
     /// Creates containers/ and containers/&lt;id&gt;/ as dockerd does (0710 root:root): nobody but root can reach the
@@ -16,8 +18,6 @@ public sealed record ContainerPaths(string DataRoot, string ExecRoot, string Id)
         ExactMode.Directory(Path.Combine(DataRoot, "containers"), ExactMode.Dir0710);
         ExactMode.Directory(Dir, ExactMode.Dir0710);
     }
-    public string ConfigJson => Path.Combine(Dir, "config.json");
-    public string LogPath => Path.Combine(Dir, Id + "-json.log");
 
     /// <summary>
     /// Brings every container's directory to the modes berthd creates them with (0710 dirs, 0600 files, docker's
@@ -33,8 +33,10 @@ public sealed record ContainerPaths(string DataRoot, string ExecRoot, string Id)
             foreach (var dir in Directory.EnumerateDirectories(containers))
                 new ContainerPaths(dataRoot, execRoot, Path.GetFileName(dir)).TightenDir();
         }
-        var states = Path.Combine(execRoot, "containers");
-        if (Directory.Exists(states)) File.SetUnixFileMode(states, ExactMode.Dir0700);
+        // The shims' and the runtime's state (exec specs, runtime states: environments) stay private even where the exec
+        // root lets the API socket's group through.
+        foreach (var state in new[] { Path.Combine(execRoot, "containers"), Path.Combine(execRoot, "runtime") })
+            if (Directory.Exists(state)) File.SetUnixFileMode(state, ExactMode.Dir0700);
     }
 
     private void TightenDir()

@@ -27,7 +27,7 @@ public sealed class PrivateRootsSpecs
             [Path.Combine(container, "config.json")] = 0x1A4, [Path.Combine(container, id + "-json.log")] = 0x1A4,
             [database] = 0x1A4, [Path.Combine(data, "engine-id")] = 0x1A4, [Path.Combine(data, "content")] = 0x1ED,
             [Path.Combine(data, "snapshots")] = 0x1ED, [Path.Combine(data, "images")] = 0x1ED, [Path.Combine(data, "tmp")] = 0x1ED,
-            [dir.Combine("exec")] = 0x1ED, [dir.Combine("exec", "containers")] = 0x1ED,
+            [dir.Combine("exec")] = 0x1ED, [dir.Combine("exec", "containers")] = 0x1ED, [dir.Combine("exec", "runtime")] = 0x1ED,
         };
         foreach (var (path, mode) in older) File.SetUnixFileMode(path, (UnixFileMode)mode);
 
@@ -38,7 +38,7 @@ public sealed class PrivateRootsSpecs
             [Path.Combine(container, "config.json")] = "600", [Path.Combine(container, id + "-json.log")] = "640",
             [database] = "600", [Path.Combine(data, "engine-id")] = "600", [Path.Combine(data, "content")] = "700",
             [Path.Combine(data, "snapshots")] = "700", [Path.Combine(data, "images")] = "700", [Path.Combine(data, "tmp")] = "700",
-            [dir.Combine("exec")] = "700", [dir.Combine("exec", "containers")] = "700",
+            [dir.Combine("exec")] = "700", [dir.Combine("exec", "containers")] = "700", [dir.Combine("exec", "runtime")] = "700",
         };
         Assert.Equal(expected, older.Keys.ToDictionary(p => p, AccessChecks.Mode));
         // berthd still reads the config and appends to the log it tightened.
