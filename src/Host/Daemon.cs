@@ -4,6 +4,7 @@ using Berth.Host.Configuration;
 using Berth.Host.Facts;
 using Berth.Host.Hosting;
 using Berth.Host.Persistence;
+using Berth.Runtime.Native;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Berth.Host;
@@ -13,6 +14,9 @@ public static class Daemon
 {
     public static async Task<int> Run(string[] args)
     {
+        // Before berthd creates anything: nothing of its own is ever open to other users, not even for a moment.
+        // What must be wider gets its mode explicitly; OCI runtimes get dockerd's 0022 (see Umask).
+        Umask.Set(Umask.Private);
         DaemonOptions options;
         try
         {
@@ -30,9 +34,7 @@ public static class Daemon
         PidFile? pid = null;
         try
         {
-            Directory.CreateDirectory(options.DataRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                                        UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-            Directory.CreateDirectory(options.ExecRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            PrivateRoots.Prepare(options);
             if (options.PidFile != null) pid = PidFile.Acquire(options.PidFile);
             StoreCheck.Verify(options);
             var app = Build(options, args);

@@ -52,7 +52,15 @@ public sealed partial class ContainerActor
 
     private async Task OnHealthProbed(HealthProbed probed)
     {
-        if (probed.Run != _healthRun || _check == null || _health == null || _state.Status != ContainerStatus.Running) return;
+        if (probed.Run != _healthRun || _check == null || _health == null) return;
+        if (_state.Status == ContainerStatus.Paused)
+        {
+            // The container froze while this probe ran (its exec fails or hangs): the result says nothing about its
+            // health, and the checks must go on after unpause, as from a tick that fell into the pause.
+            ScheduleProbe();
+            return;
+        }
+        if (_state.Status != ContainerStatus.Running) return;
         var before = _health.Status;
         _health = _health.After(probed.Result, _check, _state.StartedAt ?? probed.Result.Start);
         SaveHealth();

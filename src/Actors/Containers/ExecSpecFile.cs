@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Actors.Protocol;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers;
 
@@ -19,9 +20,7 @@ public static class ExecSpecFile
     {
         var path = PathOf(stateDir, execId);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(spec, Json));
-        File.Move(temp, path, overwrite: true);
+        ExactMode.WriteFile(path, JsonSerializer.SerializeToUtf8Bytes(spec, Json), ExactMode.File0600);   // its env may hold secrets
     }
 
     /// <summary>The spec, or null when there is no readable file (an exec prepared by a berthd that did not write one).</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers;
 
@@ -19,10 +20,9 @@ public static class HealthFile
     /// <summary>Replaces the file atomically (write, then rename), so a crash mid-write leaves the previous probe's state.</summary>
     public static void Save(string containerDir, DateTimeOffset runStartedAt, HealthState health)
     {
-        var path = PathOf(containerDir);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new Saved(runStartedAt, health.Status, health.FailingStreak, [.. health.Log]), Json));
-        File.Move(temp, path, overwrite: true);
+        // 0600: probe output is whatever the container printed.
+        ExactMode.WriteFile(PathOf(containerDir), JsonSerializer.SerializeToUtf8Bytes(new Saved(runStartedAt, health.Status, health.FailingStreak, [.. health.Log]), Json),
+            ExactMode.File0600);
     }
 
     /// <summary>The health saved for the run that started at <paramref name="runStartedAt"/>, or null (another run's, none, unreadable).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers;
 
@@ -18,14 +19,15 @@ public static class HealthProbe
         var pidFile = stem + ".pid";
         try
         {
-            File.WriteAllText(processFile, ProcessJson(paths.ConfigJson, check.Probe));
+            ExactMode.WriteFile(processFile, ProcessJson(paths.ConfigJson, check.Probe), ExactMode.File0600);
             var psi = new ProcessStartInfo(runtime)
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
             };
             foreach (var a in new[] { "--root", paths.RuntimeRoot, "exec", "--process", processFile, "--pid-file", pidFile, paths.Id })
                 psi.ArgumentList.Add(a);
-            using var process = Process.Start(psi) ?? throw new IOException($"could not start {runtime}");
+            // dockerd's umask, not berthd's: runc's exec leaves the probe the mask it inherited.
+            using var process = Umask.OnOwnThread(Umask.Container, () => Process.Start(psi)) ?? throw new IOException($"could not start {runtime}");
             process.StandardInput.Close();
             var output = new CappedOutput();
             var stdout = output.Drain(process.StandardOutput);

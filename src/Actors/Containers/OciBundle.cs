@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Actors.Containers.Bundle;
+using Berth.Runtime.Native;
 using Berth.Runtime.Oci;
 
 namespace Berth.Actors.Containers;
@@ -59,17 +60,18 @@ public static class OciBundle
         return spec;
     }
 
-    /// <summary>Writes config.json and the /etc files; docker creates a missing -v source directory, so this does too.</summary>
+    /// <summary>
+    /// Writes config.json (0600: it holds the environment, secrets included) and the /etc files; docker creates a
+    /// missing -v source directory (0755, its parents too), so this does too.
+    /// </summary>
     public static void Write(ContainerDefinition def, ContainerPaths paths, string rootfs)
     {
-        Directory.CreateDirectory(paths.Dir);
+        paths.CreateDir();
         ContainerFiles.Write(paths.Dir, Hostname(def), def.HostConfig);
         foreach (var b in (def.HostConfig.Binds ?? []).Select(BindMount.Parse))
-            if (!File.Exists(b.Source)) Directory.CreateDirectory(b.Source);
-        var json = JsonSerializer.Serialize(Build(def, rootfs, paths.Dir), OciJson.Pretty.Spec);
-        var tmp = paths.ConfigJson + ".tmp";
-        File.WriteAllText(tmp, json);
-        File.Move(tmp, paths.ConfigJson, overwrite: true);
+            if (!File.Exists(b.Source)) ExactMode.CreateDirectories(b.Source, ExactMode.Dir0755);
+        var json = JsonSerializer.SerializeToUtf8Bytes(Build(def, rootfs, paths.Dir), OciJson.Pretty.Spec);
+        ExactMode.WriteFile(paths.ConfigJson, json, ExactMode.File0600);
     }
 
     public static string Hostname(ContainerDefinition def) => def.Config.Hostname is { Length: > 0 } h ? h : def.ShortId;

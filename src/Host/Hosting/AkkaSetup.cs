@@ -51,6 +51,7 @@ public static class AkkaSetup
                     var images = system.ActorOf(ImagesActor.Props(store, new EventLogSink(events), usage), ImagesActor.Name);
                     registry.Register<ImagesKey>(images);
                     var runtimes = sp.GetService<RuntimeCatalog>() ?? new RuntimeCatalog(options);
+                    ContainerPaths.Tighten(options.DataRoot, options.ExecRoot);
                     var settings = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
                         runtimes.All, runtimes.Default, options.LogOpts);
                     registry.Register<ContainersKey>(system.ActorOf(ContainersActor.Props(settings, images, new EventLogSink(events), usage), ContainersActor.Name));

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Berth.Host.Configuration;
+using Berth.Runtime.Native;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
@@ -61,15 +62,31 @@ public static partial class Listeners
                 address.Original);
     }
 
-    /// <summary>After Kestrel bound: the sockets become root:docker (when that group exists) with mode 0660.</summary>
+    /// <summary>
+    /// After Kestrel bound: the sockets become root:docker (when that group exists) with mode 0660. A socket inside the
+    /// exec root (the default, /run/berth/berth.sock) needs its group to pass through it: the exec root becomes 0710
+    /// root:docker, which lets that group reach the socket and nothing else (everything in the exec root is 0700).
+    /// </summary>
     public static void SecureUnixSockets(DaemonOptions options)
     {
+        var gid = GroupId("docker");
         foreach (var address in options.Hosts.Select(ListenAddress.Parse).Where(a => a.UnixPath != null))
         {
             File.SetUnixFileMode(address.UnixPath!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
-            if (GroupId("docker") is { } gid && chown(address.UnixPath!, 0, gid) != 0)
-                throw new IOException($"chown({address.UnixPath}): errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            if (gid is not { } group) continue;
+            Chown(address.UnixPath!, group);
+            if (Path.GetDirectoryName(Path.GetFullPath(address.UnixPath!)) == Path.GetFullPath(options.ExecRoot).TrimEnd('/'))
+            {
+                Chown(options.ExecRoot, group);
+                File.SetUnixFileMode(options.ExecRoot, ExactMode.Dir0710);
+            }
         }
+    }
+
+    private static void Chown(string path, uint gid)
+    {
+        if (chown(path, 0, gid) != 0)
+            throw new IOException($"chown({path}): errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
@@ -89,9 +106,9 @@ public static partial class Listeners
     private static void PrepareUnixSocket(string path)
     {
         var dir = Path.GetDirectoryName(path)!;
-        if (!Directory.Exists(dir))
-            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                                           UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        // 0711 whatever the umask: the socket's group must be able to pass through to it.
+        ExactMode.CreateDirectories(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                                         UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         if (!File.Exists(path)) return;
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try

@@ -1,4 +1,5 @@
 using Berth.Host.Configuration;
+using Berth.Runtime.Native;
 
 namespace Berth.Host.Hosting;
 
@@ -15,7 +16,7 @@ public sealed class PidFile : IDisposable
             && Directory.Exists($"/proc/{pid}"))
             throw new ConfigurationException($"pid file found, ensure berthd is not running or delete {path} (process {pid} is alive)");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, Environment.ProcessId.ToString());
+        ExactMode.WriteFile(path, Environment.ProcessId.ToString(), ExactMode.File0644);   // dockerd's pid file mode
         return new PidFile(path);
     }
 

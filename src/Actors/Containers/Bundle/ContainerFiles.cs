@@ -1,5 +1,6 @@
 using System.Text;
 using Berth.Actors.Protocol;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers.Bundle;
 
@@ -66,10 +67,6 @@ public static class ContainerFiles
 
     private static string? ReadHost(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 
-    private static void WriteAtomically(string path, string content)
-    {
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, content);
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>0644 like docker's: they are bound into the container, where its non-root users read them.</summary>
+    private static void WriteAtomically(string path, string content) => ExactMode.WriteFile(path, content, ExactMode.File0644);
 }

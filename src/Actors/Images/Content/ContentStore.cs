@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Images.Content;
 
@@ -27,6 +28,7 @@ public sealed class ContentStore
     public static ContentStore Open(string dataRoot)
     {
         var store = new ContentStore(Path.Combine(dataRoot, "content"));
+        ExactMode.Directory(store.Root, ExactMode.Dir0700);   // private like dockerd's image/ (older berthds made it 0755)
         Directory.CreateDirectory(Path.Combine(store._blobs, "sha256"));
         Directory.CreateDirectory(Path.Combine(store._blobs, "sha512"));
         Directory.CreateDirectory(store._ingest);

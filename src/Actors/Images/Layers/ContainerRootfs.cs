@@ -1,3 +1,5 @@
+using Berth.Runtime.Native;
+
 namespace Berth.Actors.Images.Layers;
 
 /// <summary>
@@ -27,18 +29,24 @@ public static class ContainerRootfs
 
     private static readonly string[] InitFiles = ["etc/hostname", "etc/hosts", "etc/resolv.conf"];
 
-    /// <summary>Writes the init layer once (empty mount-point files; the real ones are bind-mounted over them).</summary>
+    /// <summary>
+    /// Writes the init layer once (empty mount-point files; the real ones are bind-mounted over them). Its /etc is the
+    /// container's /etc (the topmost lower dir that has it), so the modes are exact: 0755 dirs, 0644 files.
+    /// </summary>
     private static void EnsureInitLayer(RootfsLayout layout)
     {
         var init = layout.LowerDirs[0];
         if (Directory.Exists(init)) return;
+        var rootfs = Path.GetDirectoryName(init)!;
+        if (!Directory.Exists(rootfs)) Directory.CreateDirectory(rootfs, ExactMode.Dir0700);
         var tmp = init + ".tmp";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        ExactMode.CreateDirectories(tmp, ExactMode.Dir0755);
         foreach (var file in InitFiles)
         {
             var path = Path.Combine(tmp, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, []);
+            ExactMode.CreateDirectories(Path.GetDirectoryName(path)!, ExactMode.Dir0755);
+            ExactMode.WriteFile(path, [], ExactMode.File0644);
         }
         Directory.Move(tmp, init);
     }

@@ -1,3 +1,5 @@
+using Berth.Runtime.Native;
+
 namespace Berth.Actors.Images.Layers;
 
 /// <summary>Where a container's root filesystem lives: the image snapshots (top first) plus its own upper and work dirs.</summary>
@@ -16,16 +18,22 @@ public static class Overlay
     /// Mounts overlay at <see cref="RootfsLayout.MergedDir"/> (creating upper, work and merged dirs). An image without
     /// layers gets an empty lower dir next to the upper dir, because overlay needs at least one.
     /// </summary>
+    /// <remarks>
+    /// docker's overlay2 modes, whatever berthd's umask: the upper dir is the container's "/" (0755), work is 0700. What
+    /// keeps other users out is the parent: the rootfs dir (0700) in the container's dir (0710).
+    /// </remarks>
     public static void Mount(RootfsLayout layout)
     {
-        Directory.CreateDirectory(layout.UpperDir);
-        Directory.CreateDirectory(layout.WorkDir);
-        Directory.CreateDirectory(layout.MergedDir);
+        var rootfs = Path.GetDirectoryName(layout.UpperDir)!;
+        if (!Directory.Exists(rootfs)) Directory.CreateDirectory(rootfs, ExactMode.Dir0700);
+        ExactMode.CreateDirectories(layout.UpperDir, ExactMode.Dir0755);
+        ExactMode.CreateDirectories(layout.WorkDir, ExactMode.Dir0700);
+        ExactMode.CreateDirectories(layout.MergedDir, ExactMode.Dir0755);
         var lowers = layout.LowerDirs;
         if (lowers.Count == 0)
         {
-            var empty = Path.Combine(Path.GetDirectoryName(layout.UpperDir)!, "empty-lower");
-            Directory.CreateDirectory(empty);
+            var empty = Path.Combine(rootfs, "empty-lower");
+            ExactMode.CreateDirectories(empty, ExactMode.Dir0755);
             lowers = [empty];
         }
         foreach (var dir in lowers.Append(layout.UpperDir).Append(layout.WorkDir))

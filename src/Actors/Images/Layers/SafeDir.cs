@@ -29,6 +29,8 @@ internal sealed class SafeDir : IDisposable
                 {
                     var mk = Native.TryMkdirAt(fd, comp, 0b111_101_101);
                     if (mk != 0 && mk != Native.EEXIST) throw new NativeException("mkdirat", comp, mk);
+                    // Exactly 0755 (docker's MkdirAll under its umask 0022), not what berthd's private umask leaves.
+                    if (mk == 0) Native.ChmodAt(fd, comp, 0b111_101_101);
                     next = Native.TryOpenAt(fd, comp, Native.O_PATH | Native.O_DIRECTORY | Native.O_NOFOLLOW, out errno);
                 }
                 if (next < 0)

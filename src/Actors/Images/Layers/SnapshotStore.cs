@@ -1,4 +1,5 @@
 using Berth.Actors.Images.Content;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Images.Layers;
 
@@ -20,7 +21,8 @@ public sealed class SnapshotStore
     public static SnapshotStore Open(string dataRoot)
     {
         var store = new SnapshotStore(Path.Combine(dataRoot, "snapshots"));
-        Directory.CreateDirectory(store.Root);
+        // Private like dockerd's overlay2/ (older berthds made it 0755): the layers' own modes are for inside containers.
+        ExactMode.Directory(store.Root, ExactMode.Dir0700);
         foreach (var dir in Directory.EnumerateDirectories(store.Root))
         {
             var name = Path.GetFileName(dir);
@@ -67,7 +69,9 @@ public sealed class SnapshotStore
         var temp = Path.Combine(Root, TempPrefix + Guid.NewGuid().ToString("N"));
         try
         {
-            Directory.CreateDirectory(Path.Combine(temp, "fs"));
+            Directory.CreateDirectory(temp);
+            // A layer without a "./" entry keeps docker's 0755 root (its diff dir's).
+            ExactMode.CreateDirectories(Path.Combine(temp, "fs"), ExactMode.Dir0755);
             var result = LayerUnpacker.Unpack(uncompressedTar, Path.Combine(temp, "fs"));
             verify?.Invoke();
             var chainId = chainIdOnceRead();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Berth.Actors.Images.Layers;
 using Berth.Actors.Images.Model;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Images.Store;
 
@@ -14,7 +15,7 @@ public sealed class ImageIndexFile(string dataRoot)
     public ImageIndex Load()
     {
         var dir = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(dir);
+        ExactMode.Directory(dir, ExactMode.Dir0700);
         foreach (var temp in Directory.EnumerateFiles(dir, "index.json.tmp-*")) File.Delete(temp);
         if (!File.Exists(Path)) return ImageIndex.Empty;
         try

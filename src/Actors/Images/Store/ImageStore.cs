@@ -2,6 +2,7 @@ using Berth.Actors.Images.Content;
 using Berth.Actors.Images.Layers;
 using Berth.Actors.Images.Model;
 using Berth.Actors.Protocol;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Images.Store;
 
@@ -20,6 +21,7 @@ public sealed class ImageStore
         Content = ContentStore.Open(dataRoot);
         Snapshots = SnapshotStore.Open(dataRoot);
         IndexFile = new ImageIndexFile(dataRoot);
+        ExactMode.Directory(Path.Combine(dataRoot, "tmp"), ExactMode.Dir0700);   // staged loads: image content
         TempRoot = Path.Combine(dataRoot, "tmp", "images");
         if (Directory.Exists(TempRoot)) Directory.Delete(TempRoot, recursive: true);
         Directory.CreateDirectory(TempRoot);

@@ -25,7 +25,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
     private CgroupLayout Layout => _layout ??= CgroupLayout.Detect();
     private SeccompCache? _seccomp;
     // ".seccomp" cannot be a container id (ids start with a letter or digit).
-    private SeccompCache SeccompPrograms => _seccomp ??= new SeccompCache(Path.Combine(store.Root, ".seccomp"), _debug);
+    private SeccompCache SeccompPrograms => _seccomp ??= new SeccompCache(Path.Combine(store.CreateRoot(), ".seccomp"), _debug);
 
     public ContainerStore Store => store;
 

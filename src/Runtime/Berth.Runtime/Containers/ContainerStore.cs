@@ -24,11 +24,21 @@ public sealed partial class ContainerStore(string root)
         if (!IsValidId(id)) throw new RuntimeError($"invalid container id \"{id}\": use letters, digits, _ . + -");
     }
 
+    /// <summary>
+    /// Creates the root with runc's mode, 0700: the states in it carry whole specs, environments included (each
+    /// container's dir is 0711 and its state.json 0600, also runc's). Returns the root.
+    /// </summary>
+    public string CreateRoot()
+    {
+        Directory.CreateDirectory(Root, Native.ExactMode.Dir0700);
+        return Root;
+    }
+
     /// <summary>Reserves the id: creates its directory, failing when it exists.</summary>
     public void Reserve(string id)
     {
         CheckId(id);
-        Directory.CreateDirectory(Root);
+        CreateRoot();
         var dir = Dir(id);
         // mkdir(2) is the atomic "is this id taken" test.
         if (Mkdir(dir) != 0)
@@ -45,9 +55,8 @@ public sealed partial class ContainerStore(string root)
 
     public void Save(ContainerRecord r)
     {
-        var tmp = StatePath(r.Id) + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(r, OciJsonContext.Default.ContainerRecord));
-        File.Move(tmp, StatePath(r.Id), overwrite: true);
+        Native.ExactMode.WriteFile(StatePath(r.Id), JsonSerializer.SerializeToUtf8Bytes(r, OciJsonContext.Default.ContainerRecord),
+            Native.ExactMode.File0600);
     }
 
     /// <summary>Loads a container, or throws "container does not exist".</summary>

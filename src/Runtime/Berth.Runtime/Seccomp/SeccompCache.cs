@@ -77,7 +77,8 @@ public sealed class SeccompCache(string dir, Action<string>? debug = null)
             BinaryPrimitives.WriteInt32LittleEndian(entry, source.Length);
             source.CopyTo(entry, 4);
             bpf.CopyTo(entry, 4 + source.Length);
-            File.WriteAllBytes(tmp, entry);
+            using (var file = new FileStream(tmp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = Native.ExactMode.File0600 }))
+                file.Write(entry);
             File.Move(tmp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -100,11 +100,28 @@ public sealed class JsonFileLog : IDisposable
             }
             File.Move(_path, _path + ".1", overwrite: true);
         }
-        _file = new FileStream(_path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        _file = Open(_path, FileMode.Create);
     }
 
-    private static FileStream OpenAppend(string path) =>
-        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+    private static FileStream OpenAppend(string path) => Open(path, FileMode.Append);
+
+    /// <summary>docker's json-file mode, 0640, whatever the umask and whatever an older version left on the file.</summary>
+    private static FileStream Open(string path, FileMode mode)
+    {
+        var file = new FileStream(path, mode, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        try
+        {
+            File.SetUnixFileMode(file.SafeFileHandle, LogMode);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private const UnixFileMode LogMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
 
     public void Dispose() => _file.Dispose();
 }

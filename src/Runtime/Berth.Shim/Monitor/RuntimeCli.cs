@@ -11,7 +11,10 @@ internal sealed class RuntimeCli(string runtime, string? root, string logFile, R
 {
     public string Path { get; } = Resolve(runtime);
 
-    /// <summary>Runs `runtime [--root R] --log L --log-format json args…` with the given stdio; throws <see cref="RuntimeFailure"/> on a non-zero exit.</summary>
+    /// <summary>
+    /// Runs `runtime [--root R] --log L --log-format json args…` with the given stdio and dockerd's umask (0022: runc
+    /// creates mount points and exec'd processes with the mask it inherits); throws <see cref="RuntimeFailure"/> on a non-zero exit.
+    /// </summary>
     public async Task Run(IReadOnlyList<string> args, ChildStdio stdio)
     {
         var argv = new List<string> { Path };
@@ -19,7 +22,7 @@ internal sealed class RuntimeCli(string runtime, string? root, string logFile, R
         argv.AddRange(["--log", logFile, "--log-format", "json"]);
         argv.AddRange(args);
         var logStart = File.Exists(logFile) ? new FileInfo(logFile).Length : 0;
-        var pid = Spawn.Start(Path, argv, stdio);
+        var pid = Spawn.Start(Path, argv, stdio, umask: ThreadUmask.Container);
         reaper.ChildSpawned();
         var exit = await reaper.WaitFor(pid);
         if (exit.Code == 0) return;

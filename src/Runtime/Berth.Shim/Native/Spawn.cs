@@ -12,8 +12,14 @@ internal static unsafe class Spawn
 {
     private const short POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08, POSIX_SPAWN_SETSID = 0x80;
 
-    /// <summary>Starts <paramref name="path"/> with <paramref name="args"/> (args[0] included); returns the pid.</summary>
-    public static int Start(string path, IReadOnlyList<string> args, ChildStdio stdio, bool newSession = false)
+    /// <summary>
+    /// Starts <paramref name="path"/> with <paramref name="args"/> (args[0] included); returns the pid. With
+    /// <paramref name="umask"/>, the child gets that mask instead of the shim's own (see <see cref="ThreadUmask"/>).
+    /// </summary>
+    public static int Start(string path, IReadOnlyList<string> args, ChildStdio stdio, bool newSession = false, uint? umask = null) =>
+        umask is { } mask ? ThreadUmask.Run(mask, () => StartHere(path, args, stdio, newSession)) : StartHere(path, args, stdio, newSession);
+
+    private static int StartHere(string path, IReadOnlyList<string> args, ChildStdio stdio, bool newSession)
     {
         var fa = stackalloc byte[256];
         var attr = stackalloc byte[512];
