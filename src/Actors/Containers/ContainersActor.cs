@@ -9,7 +9,7 @@ namespace Berth.Actors.Containers;
 /// "containers": owns the names and the list of containers (persisted as "containers"), creates the per-container
 /// actors, brings them back at daemon start, and routes requests by id, id prefix or name.
 /// </summary>
-public sealed partial class ContainersActor : ReceivePersistentActor
+public sealed partial class ContainersActor : GuardedPersistentActor
 {
     public const string Name = "containers";
 
@@ -62,6 +62,11 @@ public sealed partial class ContainersActor : ReceivePersistentActor
 
     public override string PersistenceId => Name;
 
+    protected override object Failed(Exception e) => InternalError(e);
+
+    /// <summary>The 500 for a request whose handling failed unexpectedly (the daemon log has the stack).</summary>
+    public static ContainerError InternalError(Exception e) => new(500, $"berthd failed to handle the request: {e.GetType().Name}: {e.Message}");
+
     public static Props Props(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage) =>
         Akka.Actor.Props.Create(() => new ContainersActor(settings, images, events, usage));
 
@@ -74,12 +79,22 @@ public sealed partial class ContainersActor : ReceivePersistentActor
         foreach (var exec in _execOwners.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _execOwners.Remove(exec);
     }
 
+    /// <summary>The container's actor: a new one, or after a restart of this actor the one that kept running.</summary>
     private IActorRef Spawn(string id)
     {
-        var child = Context.ActorOf(ContainerActor.Props(id, _settings, _events), "container-" + id);
+        var name = "container-" + id;
+        var child = Context.Child(name) is { } alive && !alive.IsNobody() ? alive : Context.ActorOf(ContainerActor.Props(id, _settings, _events), name);
         _children[id] = child;
         return child;
     }
+
+    /// <summary>
+    /// Akka's default stops every child before a restart: every container's actor, and with them every client's wait,
+    /// stop and exec. They are kept instead: Akka restarts them once this actor is back (each sends its pending requests
+    /// to itself again, see <see cref="ContainerActor"/>'s PreRestart), recovery adopts them by name, and their
+    /// reconnect reports their views and execs to the new incarnation. Persistence failures stop this actor, not restart it.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message) => PostStop();
 
     private void Route(IContainerTargeted cmd)
     {
@@ -157,7 +172,7 @@ public sealed partial class ContainersActor : ReceivePersistentActor
             sender.Tell(new ContainerError(500, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation"));
             return;
         }
-        if (SelfHealingValidation.Refusal(c.Config, c.HostConfig) is { } refusal)
+        if ((ConfigValidation.Refusal(c.Config) ?? SelfHealingValidation.Refusal(c.Config, c.HostConfig)) is { } refusal)
         {
             sender.Tell(new ContainerError(400, refusal));
             return;
