@@ -17,10 +17,7 @@ public sealed class WireType
 {
     private static readonly ConcurrentDictionary<Type, WireType> Cache = new();
 
-    /// <summary>
-    /// docker's strslice.StrSlice fields (API &lt; 1.52 types): a lone string is a one-element list. Their Go types were
-    /// []string before and after; only the decoder's leniency differs.
-    /// </summary>
+    /// <summary>docker's strslice.StrSlice fields: dockerd reads a lone string there as a one-element list.</summary>
     private static readonly HashSet<(Type, string)> StrSlices =
     [
         (typeof(ContainerConfig), nameof(ContainerConfig.Cmd)),
