@@ -402,10 +402,13 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         foreach (var r in removers) r.Tell(new ContainerDone());
         foreach (var w in _removeWaiters) w.Tell(new ContainerExited(_state.ExitCode));
         foreach (var w in _exitWaiters) w.Tell(new ContainerExited(_state.ExitCode));
-        // Requests that reached this actor while it was removing answer docker's 404 instead of dying with it.
+        // Requests that reached this actor while it was removing answer docker's 404 instead of dying with it; a wait
+        // queued before the removal (one re-sent after a restart included) hears how the container ended.
         Become(() =>
         {
+            Command<WaitContainer>(_ => Sender.Tell(new ContainerExited(_state.ExitCode)));
             Command<IContainerTargeted>(c => Sender.Tell(new ContainerError(404, $"No such container: {c.Ref}")));
+            Command<IExecTargeted>(c => Sender.Tell(NoSuchExec(c.ExecId)));
             CommandAny(_ => { });
         });
         Self.Tell(PoisonPill.Instance);

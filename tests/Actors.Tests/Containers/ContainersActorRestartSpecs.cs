@@ -27,14 +27,7 @@ public sealed class ContainersActorRestartSpecs : TestKit
     public void A_restart_of_the_containers_actor_answers_every_wait_held_by_a_container()
     {
         var containers = StartContainers();
-        containers.Tell(new CreateContainer("kept", new ContainerConfig { Image = "busybox", Cmd = ["true"] }, new ContainerHostConfig()));
-        var id = ExpectMsg<ContainerCreated>(Long).Id;
-        var removedWaiter = CreateTestProbe();
-        var exitWaiter = CreateTestProbe();
-        containers.Tell(new WaitContainer("kept", "removed"), removedWaiter);
-        containers.Tell(new WaitContainer("kept", "next-exit"), exitWaiter);
-        containers.Tell(new InspectContainer("kept"));
-        ExpectMsg<ContainerInspected>(Long); // the waits are registered: the container answers in order
+        var (id, removedWaiter, exitWaiter) = CreateWithWaiters(containers);
 
         // What Akka does to an actor whose failure its supervisor answers with Restart.
         var cell = (IInternalActorRef)containers;
@@ -47,6 +40,36 @@ public sealed class ContainersActorRestartSpecs : TestKit
         Assert.Equal(0, exitWaiter.ExpectMsg<ContainerExited>(Long).StatusCode);
         containers.Tell(new InspectContainer(id));
         Assert.Equal(404, ExpectMsg<ContainerError>(Long).Status);
+    }
+
+    [Fact]
+    public async Task Waits_taken_up_again_behind_a_removal_already_queued_hear_how_the_container_ended()
+    {
+        var containers = StartContainers();
+        var (id, removedWaiter, exitWaiter) = CreateWithWaiters(containers);
+        var container = (IInternalActorRef)await Sys.ActorSelection($"/user/containers/container-{id}").ResolveOne(Long);
+        container.Suspend();
+        container.Tell(new RemoveContainer(id, Force: false), TestActor); // ahead of the waits the restart re-sends
+
+        ((IInternalActorRef)containers).Restart(new InvalidOperationException("injected failure"));
+
+        ExpectMsg<ContainerDone>(Long);
+        Assert.Equal(0, removedWaiter.ExpectMsg<ContainerExited>(Long).StatusCode);
+        Assert.Equal(0, exitWaiter.ExpectMsg<ContainerExited>(Long).StatusCode);
+    }
+
+    /// <summary>A created container with a client waiting for its removal and one for its next exit.</summary>
+    private (string Id, TestProbe Removed, TestProbe Exit) CreateWithWaiters(IActorRef containers)
+    {
+        containers.Tell(new CreateContainer("kept", new ContainerConfig { Image = "busybox", Cmd = ["true"] }, new ContainerHostConfig()));
+        var id = ExpectMsg<ContainerCreated>(Long).Id;
+        var removed = CreateTestProbe();
+        var exit = CreateTestProbe();
+        containers.Tell(new WaitContainer("kept", "removed"), removed);
+        containers.Tell(new WaitContainer("kept", "next-exit"), exit);
+        containers.Tell(new InspectContainer("kept"));
+        ExpectMsg<ContainerInspected>(Long); // the waits are registered: the container answers in order
+        return (id, removed, exit);
     }
 
     private IActorRef StartContainers()
