@@ -14,7 +14,7 @@ namespace Berth.Actors.Containers;
 /// One container ("container-{id}"): its definition and lifecycle are persisted; the process itself lives in a
 /// berth-shim that outlives the daemon. Judging requests is <see cref="ContainerState"/>'s job; this actor does the I/O.
 /// </summary>
-public sealed partial class ContainerActor : ReceivePersistentActor
+public sealed partial class ContainerActor : GuardedPersistentActor
 {
     private readonly ContainerSettings _settings;
     private readonly EventLogSink _events;
@@ -71,6 +71,8 @@ public sealed partial class ContainerActor : ReceivePersistentActor
     }
 
     public override string PersistenceId { get; }
+
+    protected override object Failed(Exception e) => ContainersActor.InternalError(e);
 
     private ContainerPaths Paths { get; }
 
@@ -175,6 +177,23 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         _log.Info("container {0}: stopping a berth-shim whose start was never recorded", _state.Id);
         await ShutdownShim();
         TryUnmount();
+    }
+
+    /// <summary>
+    /// A restart forgets what is not in the journal. The requests still waiting here (waits, stops, forced removals, exec
+    /// exits) are sent to this actor again on behalf of their clients, so the next incarnation takes them up after its
+    /// recovery and reconnect, and no client waits forever.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        var running = _state.IsRunning;
+        foreach (var w in _exitWaiters) Self.Tell(new WaitContainer(_state.Id, running ? "not-running" : "next-exit"), w);
+        foreach (var w in _removeWaiters) Self.Tell(new WaitContainer(_state.Id, "removed"), w);
+        foreach (var s in _stoppers) Self.Tell(_restartAfterStop ? new RestartContainer(_state.Id, null) : new StopContainer(_state.Id, null), s);
+        foreach (var r in _forceRemovers) Self.Tell(new RemoveContainer(_state.Id, Force: true), r);
+        foreach (var (exec, waiters) in _execWaiters)
+            foreach (var w in waiters) Self.Tell(new AwaitExecExit(exec), w);
+        base.PreRestart(reason, message);
     }
 
     private ExitStatus? ReadExitFile()
@@ -457,10 +476,13 @@ public sealed partial class ContainerActor : ReceivePersistentActor
         foreach (var r in removers) r.Tell(new ContainerDone());
         foreach (var w in _removeWaiters) w.Tell(new ContainerExited(_state.ExitCode));
         foreach (var w in _exitWaiters) w.Tell(new ContainerExited(_state.ExitCode));
-        // Requests that reached this actor while it was removing answer docker's 404 instead of dying with it.
+        // Requests that reached this actor while it was removing answer docker's 404 instead of dying with it; a wait
+        // queued before the removal (one re-sent after a restart included) hears how the container ended.
         Become(() =>
         {
+            Command<WaitContainer>(_ => Sender.Tell(new ContainerExited(_state.ExitCode)));
             Command<IContainerTargeted>(c => Sender.Tell(new ContainerError(404, $"No such container: {c.Ref}")));
+            Command<IExecTargeted>(c => Sender.Tell(NoSuchExec(c.ExecId)));
             CommandAny(_ => { });
         });
         Self.Tell(PoisonPill.Instance);

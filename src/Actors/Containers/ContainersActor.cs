@@ -12,7 +12,7 @@ namespace Berth.Actors.Containers;
 /// per-container actors, brings them back at daemon start, and routes requests by id, id prefix or name. A container
 /// actor that Akka stopped after a failed write is created again (recovering from the journal) when next asked.
 /// </summary>
-public sealed partial class ContainersActor : ReceiveActor, IWithUnboundedStash
+public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
 {
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(30);
 
@@ -119,6 +119,11 @@ public sealed partial class ContainersActor : ReceiveActor, IWithUnboundedStash
         catch (AskTimeoutException timeout) { return timeout; }
     }
 
+    protected override object Failed(Exception e) => InternalError(e);
+
+    /// <summary>The 500 for a request whose handling failed unexpectedly (the daemon log has the stack).</summary>
+    public static ContainerError InternalError(Exception e) => new(500, $"berthd failed to handle the request: {e.GetType().Name}: {e.Message}");
+
     public static Props Props(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage) =>
         Akka.Actor.Props.Create(() => new ContainersActor(settings, images, events, usage));
 
@@ -133,9 +138,12 @@ public sealed partial class ContainersActor : ReceiveActor, IWithUnboundedStash
         foreach (var exec in _execOwners.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _execOwners.Remove(exec);
     }
 
+    /// <summary>The container's actor: a new one, or after a restart of this actor the one that kept running.</summary>
     private IActorRef Spawn(string id, bool created = false)
     {
-        var child = Context.ActorOf(ContainerActor.Props(id, _settings, _events, created), "container-" + id);
+        var name = "container-" + id;
+        var child = Context.Child(name) is { } alive && !alive.IsNobody() ? alive
+            : Context.ActorOf(ContainerActor.Props(id, _settings, _events, created), name);
         Context.Watch(child);
         _children[id] = child;
         _stopped.Remove(id);
@@ -144,6 +152,19 @@ public sealed partial class ContainersActor : ReceiveActor, IWithUnboundedStash
 
     /// <summary>The container's actor; one that Akka stopped after a failed write is created again, from the journal.</summary>
     private IActorRef Child(string id) => _stopped.Contains(id) ? Spawn(id) : _children[id];
+
+    /// <summary>
+    /// Akka's default stops every child before a restart: every container's actor, and with them every client's wait,
+    /// stop and exec. They are kept instead: Akka restarts them once this actor is back (each sends its pending requests
+    /// to itself again, see <see cref="ContainerActor"/>'s PreRestart), recovery adopts them by name, and their
+    /// reconnect reports their views and execs to the new incarnation. Only the journal writer goes: the next
+    /// incarnation replays the index through a writer of its own.
+    /// </summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _journal.Stop();
+        PostStop();
+    }
 
     private void Route(IContainerTargeted cmd)
     {
@@ -221,7 +242,7 @@ public sealed partial class ContainersActor : ReceiveActor, IWithUnboundedStash
             sender.Tell(new ContainerError(500, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation"));
             return;
         }
-        if (SelfHealingValidation.Refusal(c.Config, c.HostConfig) is { } refusal)
+        if ((ConfigValidation.Refusal(c.Config) ?? SelfHealingValidation.Refusal(c.Config, c.HostConfig)) is { } refusal)
         {
             sender.Tell(new ContainerError(400, refusal));
             return;

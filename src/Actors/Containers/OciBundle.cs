@@ -43,7 +43,7 @@ public static class OciBundle
                 Env = env,
                 Cwd = c.WorkingDir is { Length: > 0 } w ? w : "/",
                 Rlimits = OciResources.Rlimits(h),
-                OomScoreAdj = 0,
+                OomScoreAdj = h.OomScoreAdj,
             },
             Root = new Root { Path = rootfs, Readonly = h.ReadonlyRootfs },
             Hostname = Hostname(def),

@@ -112,9 +112,22 @@ public sealed class JournalSlot(IActorContext context, string persistenceId)
         }
     }
 
+    /// <summary>Stops the writer, as when its owner restarts and keeps its other children: the next incarnation starts its own.</summary>
+    public void Stop()
+    {
+        if (Writer.IsNobody()) return;
+        context.Unwatch(Writer);
+        context.Stop(Writer);
+        Writer = ActorRefs.Nobody;
+    }
+
     private void Spawn(bool replay)
     {
-        Writer = context.ActorOf(JournalWriter.Props(persistenceId, replay), $"journal-{++_generation}");
+        // A writer stopped by an earlier incarnation of the owner may still hold its name while it stops.
+        string name;
+        do name = $"journal-{++_generation}";
+        while (context.Child(name) is { } taken && !taken.IsNobody());
+        Writer = context.ActorOf(JournalWriter.Props(persistenceId, replay), name);
         context.Watch(Writer);
     }
 }

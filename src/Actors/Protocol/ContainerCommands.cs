@@ -54,6 +54,17 @@ public sealed record ContainerHostConfig
     public IReadOnlyList<string>? DnsOptions { get; init; }
     public IReadOnlyList<string>? DnsSearch { get; init; }
     public long ShmSize { get; init; }
+    /// <summary>--oom-score-adj: -1000..1000, the process's /proc/self/oom_score_adj.</summary>
+    public int OomScoreAdj { get; init; }
+    /// <summary>-p: container port ("80/tcp") → host bindings. Checked like dockerd's; berthd does not publish ports yet.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<PortBindingSpec>>? PortBindings { get; init; }
+}
+
+/// <summary>One host binding of a container port: HostPort is a port or a range ("8080", "8080-8090"), "" for any.</summary>
+public sealed record PortBindingSpec
+{
+    public string HostIp { get; init; } = "";
+    public string HostPort { get; init; } = "";
 }
 
 /// <summary>One entry of HostConfig.Mounts (type bind, tmpfs or volume).</summary>

@@ -18,7 +18,7 @@ public static class ContainerEndpoints
 
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/containers/create", Create);
+        api.MapPost("/containers/create", Create).TakesJson<CreateRequestBody>("CreateRequest");
         api.MapGet("/containers/json", List);
         api.MapGet("/containers/{id}/json", async (string id, HttpContext ctx, ActorRegistry reg) =>
             new JsonReply(ContainerShapes.Inspect((await Ask<ContainerInspected>(reg, new InspectContainer(id), ctx)).View)));
@@ -77,24 +77,10 @@ public static class ContainerEndpoints
 
     private static async Task<IResult> Create(HttpContext ctx, ActorRegistry reg)
     {
-        using var body = new MemoryStream();
-        await ctx.Request.Body.CopyToAsync(body, ctx.RequestAborted);
-        JsonObject? root = null;
-        try
-        {
-            if (body.Length > 0) root = JsonNode.Parse(body.ToArray()) as JsonObject;
-        }
-        catch (JsonException e) { throw ApiException.BadRequest($"invalid JSON: {e.Message}"); }
-        if (root == null || root.Count == 0) throw ApiException.BadRequest("Config cannot be empty in order to create a container");
-        ContainerConfig config;
-        ContainerHostConfig host;
-        try
-        {
-            config = root.Deserialize<ContainerConfig>(ApiJson.Options) ?? throw ApiException.BadRequest("Config cannot be empty in order to create a container");
-            host = root["HostConfig"] is JsonObject h ? h.Deserialize<ContainerHostConfig>(ApiJson.Options) ?? new() : new ContainerHostConfig();
-        }
-        catch (JsonException e) { throw ApiException.BadRequest($"invalid container config: {e.Message}"); }
-        var created = await Ask<ContainerCreated>(reg, new CreateContainer(Query.String(ctx.Request, "name") is { Length: > 0 } n ? n : null, config, host), ctx);
+        var body = await JsonBody.Read<CreateRequestBody>(ctx);
+        var config = body?.Config ?? throw ApiException.BadRequest("Config cannot be empty in order to create a container");
+        var create = new CreateContainer(Query.String(ctx.Request, "name") is { Length: > 0 } n ? n : null, config, body.HostConfig ?? new ContainerHostConfig());
+        var created = await Ask<ContainerCreated>(reg, create, ctx);
         return new JsonReply(new { created.Id, Warnings = Array.Empty<string>() }, 201);
     }
 

@@ -14,8 +14,8 @@ public static class ExecEndpoints
 
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/containers/{id}/exec", Create);
-        api.MapPost("/exec/{id}/start", Start);
+        api.MapPost("/containers/{id}/exec", Create).TakesJson<ExecSpec>("ExecOptions");
+        api.MapPost("/exec/{id}/start", Start).TakesJson<ExecStartBody>("ExecStartOptions");
         api.MapPost("/exec/{id}/resize", async (string id, HttpContext ctx, ActorRegistry reg) =>
         {
             var h = Query.Int(ctx.Request, "h") ?? 0;
@@ -30,24 +30,16 @@ public static class ExecEndpoints
 
     private static async Task<IResult> Create(string id, HttpContext ctx, ActorRegistry reg)
     {
-        var spec = await Body<ExecSpec>(ctx) ?? new ExecSpec();
+        var spec = await JsonBody.Read<ExecSpec>(ctx) ?? new ExecSpec();
         if (spec.Cmd is not { Count: > 0 }) throw ApiException.BadRequest("No exec command specified");
         DetachKeySequence.ForExec(spec.DetachKeys); // refused at create, as dockerd does, not when the stream starts
         var created = await ContainerEndpoints.Ask<ExecCreated>(reg, new CreateExec(id, spec), ctx);
         return new JsonReply(new { created.Id }, 201);
     }
 
-    /// <summary>The start body: Detach, Tty (the exec's own Tty decides the stream format, as in dockerd), ConsoleSize [h, w].</summary>
-    private sealed record StartBody
-    {
-        public bool Detach { get; init; }
-        public bool Tty { get; init; }
-        public IReadOnlyList<int>? ConsoleSize { get; init; }
-    }
-
     private static async Task Start(string id, HttpContext ctx, ActorRegistry reg)
     {
-        var body = await Body<StartBody>(ctx) ?? new StartBody();
+        var body = await JsonBody.Read<ExecStartBody>(ctx) ?? new ExecStartBody();
         // Not ctx.RequestAborted: Kestrel signals it on the client's half-close, which must only end stdin.
         var ct = CancellationToken.None;
         var ready = await ContainerEndpoints.Ask<ExecReady>(reg, new PrepareExecStart(id), null, ct);
@@ -88,32 +80,6 @@ public static class ExecEndpoints
         }
         // The CLI inspects the exec as soon as the stream closes: its exit code must be recorded by then.
         await ContainerEndpoints.Ask<ExecEnded>(reg, new AwaitExecExit(id), Forever, ct);
-    }
-
-    /// <summary>The JSON body, or for a hijack request the body <see cref="Hosting.UpgradeWithBody"/> moved into a header.</summary>
-    private static async Task<T?> Body<T>(HttpContext ctx) where T : class
-    {
-        byte[] bytes;
-        if (ctx.Request.Headers[Hosting.UpgradeWithBody.BodyHeader] is [{ } moved])
-        {
-            try { bytes = Convert.FromBase64String(moved); }
-            catch (FormatException) { throw ApiException.BadRequest($"invalid {Hosting.UpgradeWithBody.BodyHeader} header"); }
-        }
-        else
-        {
-            using var buffer = new MemoryStream();
-            await ctx.Request.Body.CopyToAsync(buffer, ctx.RequestAborted);
-            bytes = buffer.ToArray();
-        }
-        if (bytes.Length == 0) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<T>(bytes, ApiJson.Options);
-        }
-        catch (JsonException e)
-        {
-            throw ApiException.BadRequest($"invalid JSON: {e.Message}");
-        }
     }
 
     /// <summary>docker's ExecInspect, ProcessConfig with its lower-case keys and "user" only when set.</summary>

@@ -34,7 +34,7 @@ public static class HostConfigShape
             ["IpcMode"] = "private",
             ["Cgroup"] = "",
             ["Links"] = null,
-            ["OomScoreAdj"] = 0,
+            ["OomScoreAdj"] = h.OomScoreAdj,
             ["PidMode"] = "",
             ["Privileged"] = h.Privileged,
             ["PublishAllPorts"] = false,

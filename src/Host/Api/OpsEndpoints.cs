@@ -34,7 +34,7 @@ public static class OpsEndpoints
         });
         api.MapGet("/containers/{id}/top", Top);
         api.MapGet("/containers/{id}/stats", Stats).EndsWhenClientCloses(r => Query.Bool(r, "stream", fallback: true));
-        api.MapPost("/containers/{id}/update", Update);
+        api.MapPost("/containers/{id}/update", Update).TakesJson<ContainerResourceUpdate>("UpdateConfig");
         api.MapPost("/containers/prune", Prune);
     }
 
@@ -102,13 +102,7 @@ public static class OpsEndpoints
 
     private static async Task<IResult> Update(string id, HttpContext ctx, ActorRegistry reg)
     {
-        ContainerResourceUpdate update;
-        try
-        {
-            update = await JsonSerializer.DeserializeAsync<ContainerResourceUpdate>(ctx.Request.Body, ApiJson.Options, ctx.RequestAborted)
-                ?? new ContainerResourceUpdate();
-        }
-        catch (JsonException e) { throw ApiException.BadRequest($"invalid JSON: {e.Message}"); }
+        var update = await JsonBody.Read<ContainerResourceUpdate>(ctx) ?? new ContainerResourceUpdate();
         var updated = await ContainerEndpoints.Ask<ContainerUpdated>(reg, new UpdateContainer(id, update), ctx);
         return new JsonReply(new { updated.Warnings });
     }

@@ -19,6 +19,7 @@ public static class HostConfigValidator
         Resources(h);
         Security(h);
         Names(h);
+        Ports(h);
         LogDriver.Validate(h.LogConfig);
         return h.Memory > 0 && h.MemorySwap == 0 ? h with { MemorySwap = h.Memory * 2 } : h;
     }
@@ -86,6 +87,7 @@ public static class HostConfigValidator
         Cpuset(h.CpusetCpus, "cpus", "/sys/devices/system/cpu/online");
         Cpuset(h.CpusetMems, "mems", "/sys/devices/system/node/online");
         if (h.ShmSize < 0) throw new HostConfigException("SHM size can not be less than 0");
+        if (h.OomScoreAdj is < -1000 or > 1000) throw new HostConfigException($"Invalid value {h.OomScoreAdj}, range for oom score adj is [-1000, 1000]");
         foreach (var u in h.Ulimits ?? [])
         {
             if (RlimitNames.Resource("RLIMIT_" + u.Name.ToUpperInvariant()) < 0) throw new HostConfigException($"invalid ulimit type: {u.Name}");
@@ -120,6 +122,27 @@ public static class HostConfigValidator
         var net = key.StartsWith("net.", StringComparison.Ordinal);
         if (net && networkMode == "host") throw new HostConfigException($"sysctl \"{key}\" not allowed in host network namespace");
         if (!ipc && !uts && !net) throw new HostConfigException($"sysctl \"{key}\" is not in a separate kernel namespace");
+    }
+
+    /// <summary>docker's validatePortBindings: the container port ("80/tcp") and each HostPort are a port or a range.</summary>
+    private static void Ports(ContainerHostConfig h)
+    {
+        foreach (var (port, bindings) in h.PortBindings ?? new Dictionary<string, IReadOnlyList<PortBindingSpec>>())
+        {
+            var number = port.Split('/')[0];
+            if (!IsPortRange(number)) throw new HostConfigException($"invalid port specification: \"{number}\"");
+            foreach (var b in bindings)
+                if (!IsPortRange(b.HostPort.Split('/')[0])) throw new HostConfigException($"invalid port specification: \"{b.HostPort}\"");
+        }
+    }
+
+    /// <summary>"", "8080" or "8080-8090" (ascending), each part 0..65535 (nat.ParsePortRange).</summary>
+    private static bool IsPortRange(string s)
+    {
+        if (s.Length == 0) return true;
+        var parts = s.Split('-');
+        if (parts.Length > 2 || !parts.All(p => p.Length is > 0 and <= 5 && p.All(char.IsAsciiDigit) && int.Parse(p) <= 65535)) return false;
+        return parts.Length == 1 || int.Parse(parts[0]) <= int.Parse(parts[1]);
     }
 
     /// <summary>Go's net.ParseIP: a dotted quad or an IPv6 address, not .NET's legacy forms ("1.2.3", "10").</summary>

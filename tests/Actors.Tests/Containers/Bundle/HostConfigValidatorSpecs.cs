@@ -36,6 +36,37 @@ public sealed class HostConfigValidatorSpecs
     }
 
     [Fact]
+    public void Oom_score_adj_is_within_minus_1000_and_1000()
+    {
+        Assert.Equal("Invalid value 5000, range for oom score adj is [-1000, 1000]", Refusal(new() { OomScoreAdj = 5000 }));
+        Assert.Equal("Invalid value -1001, range for oom score adj is [-1000, 1000]", Refusal(new() { OomScoreAdj = -1001 }));
+        HostConfigValidator.Validate(new() { OomScoreAdj = -1000 });
+        HostConfigValidator.Validate(new() { OomScoreAdj = 1000 });
+    }
+
+    [Theory]
+    [InlineData("80/tcp", "8080")]
+    [InlineData("80", "")]
+    [InlineData("8000-8010/udp", "9000-9010")]
+    [InlineData("80/tcp", "0")]
+    [InlineData("80/tcp", "65535/tcp")]
+    public void Port_bindings_dockerd_accepts_are_accepted(string port, string hostPort) =>
+        HostConfigValidator.Validate(Ports(port, hostPort));
+
+    [Theory]
+    [InlineData("80/tcp", "99999", "invalid port specification: \"99999\"")]
+    [InlineData("80/tcp", "-1", "invalid port specification: \"-1\"")]
+    [InlineData("80/tcp", "90-80", "invalid port specification: \"90-80\"")]
+    [InlineData("80/tcp", "x", "invalid port specification: \"x\"")]
+    [InlineData("abc", "", "invalid port specification: \"abc\"")]
+    [InlineData("70000/tcp", "", "invalid port specification: \"70000\"")]
+    public void Port_bindings_dockerd_refuses_are_refused_with_its_message(string port, string hostPort, string message) =>
+        Assert.Equal(message, Refusal(Ports(port, hostPort)));
+
+    private static ContainerHostConfig Ports(string port, string hostPort) =>
+        new() { PortBindings = new Dictionary<string, IReadOnlyList<PortBindingSpec>> { [port] = [new PortBindingSpec { HostPort = hostPort }] } };
+
+    [Fact]
     public void Cpusets_must_name_online_cpus()
     {
         Assert.Equal("Invalid value x for cpuset cpus", Refusal(new() { CpusetCpus = "x" }));

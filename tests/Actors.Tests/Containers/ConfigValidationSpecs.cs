@@ -1,0 +1,37 @@
+using Berth.Actors.Containers;
+using Berth.Actors.Protocol;
+
+namespace Berth.Actors.Tests.Containers;
+
+/// <summary>A create request's Config is checked as dockerd's validateContainerConfig checks it, with its messages.</summary>
+public sealed class ConfigValidationSpecs
+{
+    private static readonly ContainerConfig Valid = new() { Image = "busybox", Cmd = ["true"] };
+
+    [Fact]
+    public void A_valid_config_passes()
+    {
+        Assert.Null(ConfigValidation.Refusal(Valid with { WorkingDir = "/srv", StopSignal = "SIGUSR1", Env = ["A=1", "B", "C="] }));
+    }
+
+    [Fact]
+    public void An_image_is_required() =>
+        Assert.Equal("No image specified: a container is created from an image", ConfigValidation.Refusal(Valid with { Image = "" }));
+
+    [Fact]
+    public void A_relative_working_dir_is_refused() =>
+        Assert.Equal("the working directory 'srv' is invalid, it needs to be an absolute path", ConfigValidation.Refusal(Valid with { WorkingDir = "srv" }));
+
+    [Theory]
+    [InlineData("BOGUS")]
+    [InlineData("0")]
+    [InlineData("65")]
+    public void An_unknown_stop_signal_is_refused(string signal) =>
+        Assert.Equal($"Invalid signal: {signal}", ConfigValidation.Refusal(Valid with { StopSignal = signal }));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("=x")]
+    public void An_env_entry_without_a_name_is_refused(string entry) =>
+        Assert.Equal($"invalid environment variable: {entry}", ConfigValidation.Refusal(Valid with { Env = ["A=1", entry] }));
+}
