@@ -26,6 +26,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private readonly List<IActorRef> _exitWaiters = [];
     private readonly List<IActorRef> _removeWaiters = [];
     private readonly List<IActorRef> _stoppers = [];
+    private readonly List<IActorRef> _killers = [];   // docker kill with SIGKILL answers once the container is not running, as dockerd's Kill does
     private readonly List<IActorRef> _forceRemovers = [];
     private bool _restartAfterStop;
 
@@ -130,7 +131,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     {
         var error = new ContainerError(500, StorageFault.Describe(cause));
         if (!Sender.Equals(Self)) Sender.Tell(error);
-        foreach (var w in _exitWaiters.Concat(_removeWaiters).Concat(_stoppers).Concat(_forceRemovers).Concat(_execWaiters.Values.SelectMany(l => l)))
+        foreach (var w in _exitWaiters.Concat(_removeWaiters).Concat(_stoppers).Concat(_killers).Concat(_forceRemovers).Concat(_execWaiters.Values.SelectMany(l => l)))
             w.Tell(error);
         if (@event is ContainerDefinition)
         {
@@ -191,6 +192,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         foreach (var w in _removeWaiters) Self.Tell(new WaitContainer(_state.Id, "removed"), w);
         foreach (var s in _stoppers) Self.Tell(_restartAfterStop ? new RestartContainer(_state.Id, null) : new StopContainer(_state.Id, null), s);
         foreach (var r in _forceRemovers) Self.Tell(new RemoveContainer(_state.Id, Force: true), r);
+        foreach (var k in _killers) k.Tell(new ContainerDone()); // the signal went out; the next incarnation records the exit
         foreach (var (exec, waiters) in _execWaiters)
             foreach (var w in waiters) Self.Tell(new AwaitExecExit(exec), w);
         base.PreRestart(reason, message);
@@ -321,8 +323,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         foreach (var w in _exitWaiters) w.Tell(new ContainerExited(e.ExitCode));
         _exitWaiters.Clear();
         if (_stoppers.Count > 0) Record("stop");
-        foreach (var s in _stoppers) s.Tell(new ContainerDone());
+        foreach (var s in _stoppers.Concat(_killers)) s.Tell(new ContainerDone());
         _stoppers.Clear();
+        _killers.Clear();
         Report();
         if (_forceRemovers.Count > 0 || Def.HostConfig.AutoRemove)
         {
@@ -390,7 +393,8 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         try
         {
             await Signal(signal);
-            sender.Tell(new ContainerDone());
+            if (signal == 9 && _state.IsRunning) _killers.Add(sender);
+            else sender.Tell(new ContainerDone());
         }
         catch (Exception e) when (e is ShimException or IOException)
         {

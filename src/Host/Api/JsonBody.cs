@@ -10,8 +10,8 @@ namespace Berth.Host.Api;
 /// </summary>
 public static class JsonBody
 {
-    /// <summary>Generous: a create with a 10 MB environment variable fits, a runaway body does not.</summary>
-    public const int MaxBytes = 32 * 1024 * 1024;
+    /// <summary>Generous (dockerd sets no cap): a create with a 50 MB label fits, a runaway body does not.</summary>
+    public const int MaxBytes = 64 * 1024 * 1024;
 
     private const int FirstChunk = 16 * 1024;
 

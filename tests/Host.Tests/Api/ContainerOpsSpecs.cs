@@ -141,6 +141,19 @@ public sealed class ContainerOpsSpecs : IAsyncLifetime
         await Ok("create", "--name", "before", "busybox", "true");
     }
 
+    /// <summary>dockerd's Kill (SIGKILL, docker kill's default) answers once the container is not running; other signals answer at once.</summary>
+    [Fact]
+    public async Task Docker_kill_returns_once_the_container_is_no_longer_running()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Ok("run", "-d", "--name", $"killed{i}", "busybox", "sleep", "1000");
+            await _client.Containers.KillContainerAsync($"killed{i}", new ContainerKillParameters());
+            var state = (await _client.Containers.InspectContainerAsync($"killed{i}")).State;
+            Assert.Equal((false, 137L), (state.Running, state.ExitCode));
+        }
+    }
+
     [Fact]
     public async Task Top_lists_the_containers_processes_with_the_clients_ps_args()
     {
