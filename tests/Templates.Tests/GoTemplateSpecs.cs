@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Berth.Shell.Formatting;
+using Berth.Templates;
 
-namespace Berth.Shell.Tests.Formatting;
+namespace Berth.Templates.Tests;
 
 public sealed class GoTemplateSpecs
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 /// <summary>
 /// A Go text/template with docker's functions (json, split, join, title, lower, upper, pad, truncate) and Go's
@@ -278,7 +278,7 @@ public sealed class GoTemplate
             ["le"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail, ordered: true) <= 0),
             ["gt"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail, ordered: true) > 0),
             ["ge"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail, ordered: true) >= 0),
-            ["urlquery"] = F(0, int.MaxValue, (a, _) => Client.QueryString.Escape(GoFormat.Sprint(a))),
+            ["urlquery"] = F(0, int.MaxValue, (a, _) => GoText.QueryEscape(GoFormat.Sprint(a))),
         };
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 /// <summary>Parses Go text/template source into nodes; errors read like Go's ("template: :1: unexpected EOF").</summary>
 internal sealed class TemplateParser
