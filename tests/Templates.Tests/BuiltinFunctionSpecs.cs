@@ -22,6 +22,14 @@ public sealed class BuiltinFunctionSpecs
         Assert.Equal(expected, Sample.Render(template));
 
     [Theory]
+    [InlineData("{{or true (index .List 5)}} {{and false (index .List 5)}}", "true false")]
+    [InlineData("{{or 0 (index .Nums 0)}} {{and 1 (len .Name)}}", "3 4")]
+    [InlineData("{{.Count | and 0}} {{.Count | or 0}}", "0 3")]
+    [InlineData("{{printf \"%v\" nil}}", "<nil>")]
+    public void And_and_or_stop_evaluating_once_the_result_is_known(string template, string expected) =>
+        Assert.Equal(expected, Sample.Render(template));
+
+    [Theory]
     [InlineData("{{index .Config.Labels \"a\"}} {{index .Config.Env 1}}", "first B=2")]
     [InlineData("{{index . \"State\" \"Pid\"}}", "42")]
     [InlineData("{{index .Name 1}}", "119")]

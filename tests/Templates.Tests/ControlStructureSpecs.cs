@@ -12,13 +12,13 @@ public sealed class ControlStructureSpecs
     public void If_takes_empty_values_as_false(string template, string expected) =>
         Assert.Equal(expected, Sample.Render(template));
 
+    // ("else with" chains since Go 1.23.)
     [Theory]
     [InlineData("{{with .State}}{{.Status}}{{end}}", "running")]
     [InlineData("{{with .State.Pid}}{{.}}{{end}}", "42")]
     [InlineData("{{with .Empty}}x{{else}}none{{end}}", "none")]
     [InlineData("{{with .Missing}}x{{else}}none{{end}}", "none")]
     [InlineData("{{with .Missing}}a{{else with .State}}{{.Pid}}{{else}}c{{end}}", "42")]
-    // ("else with" chains since Go 1.23.)
     public void With_runs_its_body_over_a_non_empty_value(string template, string expected) =>
         Assert.Equal(expected, Sample.Render(template));
 
@@ -48,6 +48,7 @@ public sealed class ControlStructureSpecs
     [Theory]
     [InlineData("{{range .Nums}}{{if eq . 1}}{{continue}}{{end}}{{.}}{{end}}", "32")]
     [InlineData("{{range .Nums}}{{if eq . 1}}{{break}}{{end}}{{.}}{{end}}", "3")]
+    [InlineData("{{range .Nums}}{{with .}}{{break}}{{end}}{{end}}x", "x")]
     public void Break_and_continue_leave_or_skip_an_iteration(string template, string expected) =>
         Assert.Equal(expected, Sample.Render(template));
 

@@ -35,6 +35,7 @@ public sealed class PrintfSpecs
     [InlineData("{{printf \"%z\" 1}}", "%!z(int=1)")]
     [InlineData("{{printf \"%s\" .Config.Cmd}}", "%!s(<nil>)")]
     [InlineData("{{printf \"%d\" 1 \"x\"}}", "1%!(EXTRA string=x)")]
+    [InlineData("{{printf \"%d %s %v\" 1}}", "1 %!s(MISSING) %!v(MISSING)")]
     [InlineData("{{printf \"%\"}}", "%!(NOVERB)")]
     public void Operands_that_do_not_fit_are_marked_as_fmt_marks_them(string template, string expected) =>
         Assert.Equal(expected, Sample.Render(template));

@@ -63,7 +63,7 @@ internal static class GoFormat
             if (i >= format.Length) { sb.Append("%!(NOVERB)"); break; }
             var verb = format[i++];
             if (verb == '%') { sb.Append('%'); continue; }
-            if (argIndex >= args.Count) { sb.Append('%').Append(verb).Append("(MISSING)"); continue; }
+            if (argIndex >= args.Count) { sb.Append("%!").Append(verb).Append("(MISSING)"); continue; }
             var arg = TemplateValues.Normalize(args[argIndex++]);
             var text = FormatOne(verb, arg, precision, plus, sharp, space);
             if (text == null) { sb.Append("%!").Append(verb).Append('(').Append(TypeAndValue(arg)).Append(')'); continue; }
