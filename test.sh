@@ -13,7 +13,7 @@ while [ $# -gt 0 ]; do
   if [ "$1" = "--" ]; then shift; extra=("$@"); break; fi
   projects+=("$1"); shift
 done
-[ ${#projects[@]} -eq 0 ] && projects=(Runtime.Tests Actors.Tests Host.Tests Shell.Tests)
+[ ${#projects[@]} -eq 0 ] && projects=(Runtime.Tests Actors.Tests Host.Tests Shell.Tests Templates.Tests)
 
 total=0; failed=0; status=0
 for p in "${projects[@]}"; do

@@ -122,7 +122,7 @@ public static class CommandLine
             Console.Error.WriteLine(e.Message);
             return e.ExitCode;
         }
-        catch (Formatting.TemplateException e)
+        catch (Berth.Templates.TemplateException e)
         {
             Console.Error.WriteLine(e.Message);
             return 1;

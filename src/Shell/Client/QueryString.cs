@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Berth.Templates;
 
 namespace Berth.Shell.Client;
 
@@ -41,22 +42,8 @@ public sealed class QueryString
             foreach (var v in list)
             {
                 if (sb.Length > 0) sb.Append('&');
-                sb.Append(Escape(key)).Append('=').Append(Escape(v));
+                sb.Append(GoText.QueryEscape(key)).Append('=').Append(GoText.QueryEscape(v));
             }
-        return sb.ToString();
-    }
-
-    /// <summary>Go's url.QueryEscape: unreserved characters kept, space as '+', the rest %XX.</summary>
-    public static string Escape(string s)
-    {
-        var sb = new StringBuilder();
-        foreach (var b in Encoding.UTF8.GetBytes(s))
-        {
-            var c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~') sb.Append(c);
-            else if (c == ' ') sb.Append('+');
-            else sb.Append('%').Append(b.ToString("X2"));
-        }
         return sb.ToString();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Berth.Templates;
 
 namespace Berth.Shell.Client;
 
@@ -32,9 +33,9 @@ public static class RegistryAuth
         foreach (var (name, value) in fields.Where(f => !string.IsNullOrEmpty(f.Item2)))
         {
             if (json.Length > 1) json.Append(',');
-            Formatting.TemplateValues.JsonString(json, name);
+            GoText.JsonString(json, name);
             json.Append(':');
-            Formatting.TemplateValues.JsonString(json, value!);
+            GoText.JsonString(json, value!);
         }
         json.Append('}');
         return Convert.ToBase64String(Encoding.UTF8.GetBytes(json.ToString())).Replace('+', '-').Replace('/', '_');

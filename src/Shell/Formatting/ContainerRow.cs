@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 
@@ -7,7 +8,7 @@ namespace Berth.Shell.Formatting;
 /// One `ps` row as docker's ContainerContext shows it, built from a /containers/json entry. Properties are
 /// declared in alphabetical order so {{json .}} matches docker's (sorted) output.
 /// </summary>
-public sealed class ContainerRow : IDockerJsonContext
+public sealed class ContainerRow : IHtmlEscapedJson
 {
     /// <summary>docker ps's default table; with --size docker appends "\t{{.Size}}".</summary>
     public const string DefaultTable = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 
-/// <summary>Small text helpers the docker CLI applies to listed values: short ids, ellipsis, Go quoting, display width.</summary>
+/// <summary>Small text helpers the docker CLI applies to listed values: short ids, ellipsis, display width.</summary>
 public static class DisplayText
 {
     /// <summary>docker's TruncateID: drops an algorithm prefix ("sha256:") and keeps 12 characters.</summary>
@@ -42,46 +43,6 @@ public static class DisplayText
         return sb.Append('…').ToString();
     }
 
-    /// <summary>Go's strconv.Quote: double quotes, escapes for quotes, backslashes and non-printable characters.</summary>
-    public static string GoQuote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var r in s.EnumerateRunes())
-        {
-            switch (r.Value)
-            {
-                case '"': sb.Append("\\\""); continue;
-                case '\\': sb.Append("\\\\"); continue;
-                case '\a': sb.Append("\\a"); continue;
-                case '\b': sb.Append("\\b"); continue;
-                case '\f': sb.Append("\\f"); continue;
-                case '\n': sb.Append("\\n"); continue;
-                case '\r': sb.Append("\\r"); continue;
-                case '\t': sb.Append("\\t"); continue;
-                case '\v': sb.Append("\\v"); continue;
-            }
-            if (IsGoPrintable(r)) sb.Append(r.ToString());
-            else if (r.Value < 0x80) sb.Append("\\x").Append(r.Value.ToString("x2", CultureInfo.InvariantCulture));
-            else if (r.Value == 0xFFFD) sb.Append("\\ufffd");
-            else if (r.Value < 0x10000) sb.Append("\\u").Append(r.Value.ToString("x4", CultureInfo.InvariantCulture));
-            else sb.Append("\\U").Append(r.Value.ToString("x8", CultureInfo.InvariantCulture));
-        }
-        return sb.Append('"').ToString();
-    }
-
-    private static bool IsGoPrintable(Rune r)
-    {
-        if (r.Value == ' ') return true;
-        var cat = Rune.GetUnicodeCategory(r);
-        return cat switch
-        {
-            UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
-                or UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
-                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned => false,
-            _ => true,
-        };
-    }
-
     /// <summary>Terminal columns a string occupies: East Asian wide characters count 2, combining marks 0.</summary>
     public static int DisplayWidth(string s)
     {
@@ -109,5 +70,5 @@ public static class DisplayText
 
     /// <summary>docker ps's COMMAND cell: ellipsized to 20 columns unless --no-trunc, then Go-quoted.</summary>
     public static string Command(string command, bool truncate) =>
-        GoQuote(truncate ? Ellipsis(command, 20) : command);
+        GoText.Quote(truncate ? Ellipsis(command, 20) : command);
 }

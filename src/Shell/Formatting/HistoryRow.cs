@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 
 /// <summary>One `history` row as docker's historyContext shows it.</summary>
-public sealed class HistoryRow(JsonElement item, bool truncate, bool human, DateTimeOffset now) : IDockerJsonContext
+public sealed class HistoryRow(JsonElement item, bool truncate, bool human, DateTimeOffset now) : IHtmlEscapedJson
 {
     public const string DefaultTable = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
 

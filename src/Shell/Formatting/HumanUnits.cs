@@ -1,4 +1,5 @@
 using System.Globalization;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 

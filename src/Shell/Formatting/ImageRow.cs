@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 
@@ -7,7 +8,7 @@ namespace Berth.Shell.Formatting;
 /// One `images` row as docker's imageContext shows it. An image expands to one row per repository tag (per digest
 /// with --digests), "&lt;none&gt;" rows for dangling images; properties are alphabetical for {{json .}}.
 /// </summary>
-public sealed class ImageRow : IDockerJsonContext
+public sealed class ImageRow : IHtmlEscapedJson
 {
     /// <summary>docker's default `images` table, and the one with --digests.</summary>
     public const string DefaultTable = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 
@@ -34,7 +35,7 @@ internal static class RowJson
 /// One `network ls` row as docker's networkContext shows it. (docker prints several labels of a network or volume
 /// in Go's random map order; these rows sort them.)
 /// </summary>
-public sealed class NetworkRow(JsonElement network, bool truncate) : IDockerJsonContext
+public sealed class NetworkRow(JsonElement network, bool truncate) : IHtmlEscapedJson
 {
     public const string DefaultTable = "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}";
 
@@ -53,7 +54,7 @@ public sealed class NetworkRow(JsonElement network, bool truncate) : IDockerJson
 }
 
 /// <summary>One `volume ls` row as docker's volumeContext shows it.</summary>
-public sealed class VolumeRow(JsonElement volume) : IDockerJsonContext
+public sealed class VolumeRow(JsonElement volume) : IHtmlEscapedJson
 {
     public const string DefaultTable = "table {{.Driver}}\t{{.Name}}";
 

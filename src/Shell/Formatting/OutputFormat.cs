@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Berth.Templates;
 
 namespace Berth.Shell.Formatting;
 
@@ -7,7 +8,7 @@ namespace Berth.Shell.Formatting;
 /// One `docker stats` row from a stats document (and the container argument it was asked for), with the docker CLI's
 /// arithmetic: CPU % from the deltas against precpu, memory without the inactive page cache, block I/O summed by direction.
 /// </summary>
-public sealed class StatsRow : IDockerJsonContext
+public sealed class StatsRow : IHtmlEscapedJson
 {
     /// <summary>docker stats' default table.</summary>
     public const string DefaultTable = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}";

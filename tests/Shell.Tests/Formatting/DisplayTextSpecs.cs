@@ -20,13 +20,6 @@ public sealed class DisplayTextSpecs
     public void Ellipsis_fits_the_display_width(string s, int width, string expected) =>
         Assert.Equal(expected, DisplayText.Ellipsis(s, width));
 
-    [Theory]
-    [InlineData("echo \"hi\"\t\\", "\"echo \\\"hi\\\"\\t\\\\\"")]
-    [InlineData("ünïcode …", "\"ünïcode …\"")]
-    [InlineData("\u0001\u00a0", "\"\\x01\\u00a0\"")]
-    public void Go_quote_escapes_like_strconv_Quote(string s, string expected) =>
-        Assert.Equal(expected, DisplayText.GoQuote(s));
-
     [Fact]
     public void Ports_group_consecutive_exposed_ports_and_list_host_mappings_last()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Shell.Formatting;
+using Berth.Templates;
 using Berth.TestSupport;
 
 namespace Berth.Shell.Tests.Formatting;

@@ -1,4 +1,5 @@
 using Berth.Shell.Formatting;
+using Berth.Templates;
 
 namespace Berth.Shell.Tests.Formatting;
 

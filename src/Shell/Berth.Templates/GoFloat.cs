@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 /// <summary>Go's fmt float verbs (%g with a precision, %v shortest), needed to print sizes and numbers exactly as docker does.</summary>
 public static class GoFloat

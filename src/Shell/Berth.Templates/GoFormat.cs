@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 /// <summary>Go's fmt.Sprint / Sprintln / Sprintf over template values (the printf, print and println functions).</summary>
 internal static class GoFormat
@@ -63,7 +63,7 @@ internal static class GoFormat
             if (i >= format.Length) { sb.Append("%!(NOVERB)"); break; }
             var verb = format[i++];
             if (verb == '%') { sb.Append('%'); continue; }
-            if (argIndex >= args.Count) { sb.Append('%').Append(verb).Append("(MISSING)"); continue; }
+            if (argIndex >= args.Count) { sb.Append("%!").Append(verb).Append("(MISSING)"); continue; }
             var arg = TemplateValues.Normalize(args[argIndex++]);
             var text = FormatOne(verb, arg, precision, plus, sharp, space);
             if (text == null) { sb.Append("%!").Append(verb).Append('(').Append(TypeAndValue(arg)).Append(')'); continue; }
@@ -111,7 +111,7 @@ internal static class GoFormat
         switch (verb)
         {
             case 'v':
-                if (arg is string vs && sharp) return DisplayText.GoQuote(vs);
+                if (arg is string vs && sharp) return GoText.Quote(vs);
                 return TemplateValues.Print(arg);
             case 's':
                 if (arg is string s) return precision is { } p && p < s.Length ? s[..p] : s;
@@ -120,7 +120,7 @@ internal static class GoFormat
                 if (arg is null) return "%!s(<nil>)";
                 return null;
             case 'q':
-                if (arg is string q) return DisplayText.GoQuote(q);
+                if (arg is string q) return GoText.Quote(q);
                 if (arg is long r) return "'" + char.ConvertFromUtf32((int)r) + "'";
                 return null;
             case 'd':

@@ -1,4 +1,4 @@
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 // The parsed form of a Go text/template. Positions are byte offsets in the source, as Go reports them.
 

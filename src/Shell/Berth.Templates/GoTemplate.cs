@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 /// <summary>
 /// A Go text/template with docker's functions (json, split, join, title, lower, upper, pad, truncate) and Go's
@@ -160,6 +160,8 @@ public sealed class GoTemplate
         private object? EvalCommand(Command cmd, object? dot, bool hasFinal, object? final)
         {
             var first = cmd.Args[0];
+            if (first is ConstantOperand { Value: null }) throw Fail(first.Pos, first.Source, "nil is not a command");
+            if (first is FunctionOperand { Name: "and" or "or" } logic) return ShortCircuit(logic, cmd, dot, hasFinal, final);
             var rest = cmd.Args.Skip(1).Select(a => EvalOperand(a, dot)).ToList();
             if (hasFinal) rest.Add(final);
             switch (first)
@@ -176,6 +178,20 @@ public sealed class GoTemplate
             if (rest.Count > 0)
                 throw Fail(first.Pos, first.Source, $"can't give argument to non-function {first.Source}");
             return EvalOperand(first, dot);
+        }
+
+        // Go's and/or stop evaluating their arguments once the result is known: {{and .List (index .List 0)}}.
+        private object? ShortCircuit(FunctionOperand f, Command cmd, object? dot, bool hasFinal, object? final)
+        {
+            var count = cmd.Args.Count - 1 + (hasFinal ? 1 : 0);
+            if (count == 0) throw Fail(f.Pos, f.Name, $"wrong number of args for {f.Name}: want at least 1 got 0");
+            object? value = null;
+            for (var i = 0; i < count; i++)
+            {
+                value = i < cmd.Args.Count - 1 ? EvalOperand(cmd.Args[i + 1], dot) : final;
+                if (TemplateValues.IsTrue(value) == (f.Name == "or")) return value;
+            }
+            return value;
         }
 
         private object? EvalOperand(Operand op, object? dot) => op switch
@@ -213,7 +229,7 @@ public sealed class GoTemplate
             if (args.Count < fn.MinArgs || args.Count > fn.MaxArgs)
             {
                 var want = fn.MinArgs == fn.MaxArgs ? fn.MinArgs.ToString(CultureInfo.InvariantCulture) : $"at least {fn.MinArgs}";
-                throw Fail(f.Pos, source, $"wrong number of args for {f.Name}: want {want} got {args.Count}");
+                throw Fail(f.Pos, f.Name, $"wrong number of args for {f.Name}: want {want} got {args.Count}");
             }
             return fn.Invoke(args, m => Fail(f.Pos, source, $"error calling {f.Name}: {m}"));
         }
@@ -263,6 +279,7 @@ public sealed class GoTemplate
             ["len"] = F(1, 1, (a, fail) => (long)(TemplateValues.Normalize(a[0]) switch
             {
                 string s => Encoding.UTF8.GetByteCount(s),
+                null => throw fail("len of nil pointer"),
                 var v when TemplateValues.AsMap(v) is { } m => m.Count,
                 var v when TemplateValues.AsList(v) is { } l => l.Count,
                 var v => throw fail($"len of type {TemplateValues.GoTypeName(v)}"),
@@ -272,13 +289,13 @@ public sealed class GoTemplate
             ["not"] = F(1, 1, (a, _) => !TemplateValues.IsTrue(a[0])),
             ["and"] = F(1, int.MaxValue, (a, _) => a.FirstOrDefault(x => !TemplateValues.IsTrue(x), a[^1])),
             ["or"] = F(1, int.MaxValue, (a, _) => a.FirstOrDefault(TemplateValues.IsTrue, a[^1])),
-            ["eq"] = F(1, int.MaxValue, (a, fail) => a.Skip(1).Any(x => Compare(a[0], x, fail) == 0)),
+            ["eq"] = F(1, int.MaxValue, (a, fail) => a.Count < 2 ? throw fail("missing argument for comparison") : a.Skip(1).Any(x => Compare(a[0], x, fail) == 0)),
             ["ne"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail) != 0),
             ["lt"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail, ordered: true) < 0),
             ["le"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail, ordered: true) <= 0),
             ["gt"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail, ordered: true) > 0),
             ["ge"] = F(2, 2, (a, fail) => Compare(a[0], a[1], fail, ordered: true) >= 0),
-            ["urlquery"] = F(0, int.MaxValue, (a, _) => Client.QueryString.Escape(GoFormat.Sprint(a))),
+            ["urlquery"] = F(0, int.MaxValue, (a, _) => GoText.QueryEscape(GoFormat.Sprint(a))),
         };
     }
 
@@ -375,6 +392,10 @@ public sealed class GoTemplate
     {
         var a = TemplateValues.Normalize(x);
         var b = TemplateValues.Normalize(y);
+        // lt/le/gt/ge: nil, lists, maps and two bools are Go's "invalid type"; a bool against a number is "incompatible".
+        if (ordered && (a is not (long or double or string or bool) || b is not (long or double or string or bool)))
+            throw fail("invalid type for comparison");
+        if (ordered && a is bool && b is bool) throw fail("invalid type for comparison");
         switch (a, b)
         {
             case (long l1, long l2): return l1.CompareTo(l2);

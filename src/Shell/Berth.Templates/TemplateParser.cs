@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 /// <summary>Parses Go text/template source into nodes; errors read like Go's ("template: :1: unexpected EOF").</summary>
 internal sealed class TemplateParser
@@ -13,6 +13,9 @@ internal sealed class TemplateParser
     private readonly string _src;
     private readonly ISet<string> _functions;
     private int _pos;
+
+    // How many {{range}} bodies enclose the current position: {{break}} and {{continue}} need one.
+    private int _rangeDepth;
 
     // Tokens of the action being parsed.
     private List<Token> _tokens = [];
@@ -93,10 +96,12 @@ internal sealed class TemplateParser
                         break;
                     case "break":
                         ExpectEnd();
+                        if (_rangeDepth == 0) throw Error(first.Pos, "{{break}} outside {{range}}");
                         nodes.Add(new BreakNode(first.Pos));
                         break;
                     case "continue":
                         ExpectEnd();
+                        if (_rangeDepth == 0) throw Error(first.Pos, "{{continue}} outside {{range}}");
                         nodes.Add(new ContinueNode(first.Pos));
                         break;
                     default:
@@ -104,7 +109,7 @@ internal sealed class TemplateParser
                 }
                 continue;
             }
-            var pipe = ParsePipeline(first.Pos, allowDecl: true, "command");
+            var pipe = ParsePipeline(allowDecl: true, "command");
             ExpectEnd();
             nodes.Add(new ActionNode(first.Pos, pipe));
         }
@@ -112,9 +117,11 @@ internal sealed class TemplateParser
 
     private TemplateNode ParseBranch(string kind, int pos)
     {
-        var pipe = ParsePipeline(pos, allowDecl: true, kind);
+        var pipe = ParsePipeline(allowDecl: true, kind);
         ExpectEnd();
+        if (kind == "range") _rangeDepth++;
         var (body, stop) = ParseList(topLevel: false);
+        if (kind == "range") _rangeDepth--;
         List<TemplateNode>? elseBranch = null;
         if (stop!.Value.Word == "else")
         {
@@ -136,7 +143,7 @@ internal sealed class TemplateParser
         return new BranchNode(pos, kind, pipe, body, elseBranch);
     }
 
-    private Pipeline ParsePipeline(int pos, bool allowDecl, string context)
+    private Pipeline ParsePipeline(bool allowDecl, string context)
     {
         var start = Peek().Pos;
         var vars = new List<string>();
@@ -155,6 +162,7 @@ internal sealed class TemplateParser
             {
                 Next();
                 var v2 = Next();
+                if (v2.Kind == Tok.Variable && Peek().Kind == Tok.Comma) throw Error(Peek().Pos, "too many declarations in range");
                 if (v2.Kind != Tok.Variable || Peek().Kind != Tok.Declare) throw Error(v2.Pos, "range can only initialize variables");
                 Next();
                 vars.Add(v1.Text);
@@ -165,16 +173,17 @@ internal sealed class TemplateParser
         var commands = new List<Command>();
         while (true)
         {
-            var cmd = ParseCommand();
+            var cmd = ParseCommand(context);
             commands.Add(cmd);
             if (Peek().Kind == Tok.Pipe) { Next(); continue; }
             break;
         }
         var end = Peek().Pos;
-        return new Pipeline(pos, vars, isAssign, commands, _src[start..Math.Max(start, end)].Trim());
+        // Go places a pipeline at its first token (after the keyword): range errors point there.
+        return new Pipeline(start, vars, isAssign, commands, _src[start..Math.Max(start, end)].Trim());
     }
 
-    private Command ParseCommand()
+    private Command ParseCommand(string context)
     {
         var args = new List<Operand>();
         var start = Peek().Pos;
@@ -188,7 +197,7 @@ internal sealed class TemplateParser
             args.Add(ParseOperand());
         }
         if (args.Count == 0)
-            throw Error(start, "missing value for command");
+            throw Error(start, $"missing value for {context}");
         var end = Peek().Pos;
         return new Command(start, args, _src[start..Math.Max(start, end)].Trim());
     }
@@ -226,8 +235,9 @@ internal sealed class TemplateParser
                 break;
             case Tok.LeftParen:
                 {
-                    var inner = ParsePipeline(t.Pos, allowDecl: false, "parenthesized pipeline");
+                    var inner = ParsePipeline(allowDecl: false, "parenthesized pipeline");
                     var close = Next();
+                    if (close.Kind == Tok.End) throw Error(close.Pos, "unclosed left paren");
                     if (close.Kind != Tok.RightParen) throw Error(close.Pos, $"unexpected {Describe(close)} in parenthesized pipeline");
                     term = new ChainOperand(t.Pos, inner, [], _src[t.Pos..(close.Pos + 1)]);
                     break;
@@ -238,7 +248,7 @@ internal sealed class TemplateParser
         if (Peek().Kind == Tok.Field && !Peek().SpaceBefore)
         {
             if (term is ConstantOperand or FunctionOperand && term is not ChainOperand)
-                throw Error(Peek().Pos, $"unexpected . after term \"{term.Source}\"");
+                throw Error(Peek().Pos, $"unexpected . after term {GoText.Quote(term.Source)}");
             var path = new List<string>();
             var src = term.Source;
             while (Peek().Kind == Tok.Field && !Peek().SpaceBefore) { var f = Next(); path.Add(f.Text[1..]); src += f.Text; }
@@ -248,14 +258,12 @@ internal sealed class TemplateParser
         return term;
     }
 
-    private static string Describe(Token t) => t.Kind switch
+    /// <summary>A token as Go's parse errors show it: keywords and the dot as &lt;if&gt;, the rest quoted (cut after 10 characters).</summary>
+    private static string Describe(Token t)
     {
-        Tok.End => "\"}}\"",
-        Tok.RightParen => "\")\"",
-        Tok.LeftParen => "\"(\"",
-        Tok.Pipe => "\"|\"",
-        _ => $"<{t.Text}>",
-    };
+        if (t.Kind == Tok.Dot || (t.Kind == Tok.Identifier && (Keywords.Contains(t.Text) || t.Text == "nil"))) return $"<{t.Text}>";
+        return t.Text.Length > 10 ? GoText.Quote(t.Text[..10]) + "..." : GoText.Quote(t.Text);
+    }
 
     private Token Peek() => _tokens[_t];
 

@@ -6,13 +6,13 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Berth.Shell.Formatting;
+namespace Berth.Templates;
 
 /// <summary>
-/// Marks a row type that stands for one of docker's formatter contexts (ContainerContext, ImageContext …):
-/// {{json .}} on it escapes &lt; &gt; &amp; as \u003c \u003e \u0026, because docker marshals those with json.Marshal.
+/// Marks a value that Go would encode with json.Marshal (docker's formatter contexts marshal themselves that way):
+/// {{json .}} on it escapes &lt; &gt; &amp; as \u003c \u003e \u0026, where the json function alone does not.
 /// </summary>
-public interface IDockerJsonContext;
+public interface IHtmlEscapedJson;
 
 /// <summary>Go's "invalid value": what a missing map key yields; prints as "&lt;no value&gt;".</summary>
 internal sealed class MissingValue
@@ -193,13 +193,13 @@ internal static class TemplateValues
     private static void WriteJson(StringBuilder sb, object? v, bool escapeHtml)
     {
         // docker's list contexts marshal themselves with json.Marshal, which escapes <, > and & inside.
-        escapeHtml |= v is IDockerJsonContext;
+        escapeHtml |= v is IHtmlEscapedJson;
         if (v is JsonElement raw && raw.ValueKind == JsonValueKind.Number) { sb.Append(raw.GetRawText()); return; }
         v = Normalize(v);
         switch (v)
         {
             case null or MissingValue: sb.Append("null"); return;
-            case string s: JsonString(sb, s, escapeHtml); return;
+            case string s: GoText.JsonString(sb, s, escapeHtml); return;
             case bool b: sb.Append(b ? "true" : "false"); return;
             case long l: sb.Append(l.ToString(CultureInfo.InvariantCulture)); return;
             case double d: sb.Append(JsonFloat(d)); return;
@@ -210,7 +210,7 @@ internal static class TemplateValues
                 {
                     if (!first) sb.Append(',');
                     first = false;
-                    JsonString(sb, p.Name, escapeHtml);
+                    GoText.JsonString(sb, p.Name, escapeHtml);
                     sb.Append(':');
                     WriteJson(sb, p.Value, escapeHtml);
                 }
@@ -225,7 +225,7 @@ internal static class TemplateValues
             {
                 if (!first) sb.Append(',');
                 first = false;
-                JsonString(sb, p.Key, escapeHtml);
+                GoText.JsonString(sb, p.Key, escapeHtml);
                 sb.Append(':');
                 WriteJson(sb, p.Value, escapeHtml);
             }
@@ -251,7 +251,7 @@ internal static class TemplateValues
             if (p.GetIndexParameters().Length > 0 || p.Name == "EqualityContract") continue;
             if (!firstProp) sb.Append(',');
             firstProp = false;
-            JsonString(sb, p.Name, escapeHtml);
+            GoText.JsonString(sb, p.Name, escapeHtml);
             sb.Append(':');
             WriteJson(sb, p.GetValue(v), escapeHtml);
         }
@@ -271,32 +271,5 @@ internal static class TemplateValues
         }
         return d.ToString("0.#################", CultureInfo.InvariantCulture) is var f && double.Parse(f, CultureInfo.InvariantCulture) == d
             ? f : d.ToString("R", CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Go's JSON string escaping with EscapeHTML off: quotes, backslash, control characters, U+2028/9.</summary>
-    public static void JsonString(StringBuilder sb, string s, bool escapeHtml = false)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                case '<' or '>' or '&' when escapeHtml: sb.Append("\\u00").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture)); break;
-                case '\u2028': sb.Append("\\u2028"); break;
-                case '\u2029': sb.Append("\\u2029"); break;
-                default:
-                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append('"');
     }
 }
