@@ -49,7 +49,7 @@ public sealed partial class ContainersActor
         }
         var oldName = _names.FirstOrDefault(kv => kv.Value == id).Key ?? "";
         if (oldName == newName) { sender.Tell(new ContainerError(400, "Renaming a container with the same name as its current name")); return; }
-        if (_names.TryGetValue(newName, out var holder)) { sender.Tell(new ContainerError(409, NameInUse(newName, holder))); return; }
+        if (HolderOf(newName) is { } holder) { sender.Tell(new ContainerError(409, NameInUse(newName, holder))); return; }
         if (await Store(new ContainerIndexRenamed(id, oldName, newName)) is { } failed)
         {
             sender.Tell(new ContainerError(500, StorageFault.Describe(failed)));

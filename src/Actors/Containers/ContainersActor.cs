@@ -12,7 +12,7 @@ namespace Berth.Actors.Containers;
 /// per-container actors, brings them back at daemon start, and routes requests by id, id prefix or name. A container
 /// actor that Akka stopped after a failed write is created again (recovering from the journal) when next asked.
 /// </summary>
-public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
+public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash, IWithTimers
 {
     private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(30);
 
@@ -21,10 +21,11 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
     private readonly ContainerSettings _settings;
     private readonly IActorRef _images;
     private readonly EventLogSink _events;
-    private readonly ContainerImageUsage _usage;
     private readonly Dictionary<string, string> _names = new();   // name (without '/') → id
     private readonly Dictionary<string, IActorRef> _children = new();
     private readonly Dictionary<string, ContainerView> _views = new();
+    private readonly Dictionary<string, ContainerImageUse> _imageUses = new();   // what the images actor was told
+    private readonly Dictionary<string, string> _pendingNames = new();          // name → id of a create waiting for its image
     private readonly Dictionary<string, string> _execOwners = new();   // exec id → container id
     private readonly HashSet<string> _execsKnown = new();              // containers whose execs are registered (after a restart: restored from the shim)
     private readonly HashSet<string> _stopped = new();                 // containers whose actor Akka stopped after a failed write
@@ -34,13 +35,13 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public IStash Stash { get; set; } = null!;
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    public ContainersActor(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage)
+    public ContainersActor(ContainerSettings settings, IActorRef images, EventLogSink events)
     {
         _settings = settings;
         _images = images;
         _events = events;
-        _usage = usage;
 
         _journal = new JournalSlot(Context, Name);
         Receive<JournalWriter.Replayed>(r => Replay(r.Payload));
@@ -48,14 +49,19 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         {
             foreach (var id in _names.Values) Spawn(id);
             _unreported.UnionWith(_children.Keys);
-            if (_unreported.Count > 0) Context.System.Scheduler.ScheduleTellOnce(ViewsOverdueAfter, Self, ViewsOverdue.Instance, Self);
+            if (_unreported.Count > 0) Timers.StartSingleTimer("views-overdue", ViewsOverdue.Instance, ViewsOverdueAfter);
+            else _images.Tell(ImageUsageComplete.Instance);
             Become(Ready);
             Stash.UnstashAll();
         });
         ReceiveAny(_ => Stash.Stash());
     }
 
-    protected override void PreStart() => _journal.Start();
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(ImageUsageWanted));
+        _journal.Start();
+    }
 
     private void Replay(object e)
     {
@@ -69,7 +75,13 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
 
     private void Ready()
     {
-        ReceiveAsync<CreateContainer>(Create);
+        Receive<CreateContainer>(Create);
+        ReceiveAsync<ImageResolvedForCreate>(Created);
+        Receive<ImageUsageWanted>(w =>
+        {
+            foreach (var use in _imageUses.Values) w.Images.Tell(new ImageInUse(use));
+            if (_unreported.Count == 0) w.Images.Tell(ImageUsageComplete.Instance);
+        });
         Receive<ListContainers>(l =>
         {
             if (AwaitViews(l)) return;
@@ -78,7 +90,12 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         Receive<ContainerChanged>(c =>
         {
             _views[c.View.Id] = c.View;
-            _usage.Set(c.View, c.ChainIds);
+            var use = new ContainerImageUse(c.View.Id, c.View.Image, c.View.State.Running, c.ChainIds);
+            if (!_imageUses.TryGetValue(use.ContainerId, out var told) || told.Running != use.Running || told.ImageId != use.ImageId)
+            {
+                _imageUses[use.ContainerId] = use;
+                _images.Tell(new ImageInUse(use));
+            }
             Reported(c.View.Id);
         });
         Receive<ViewsOverdue>(_ =>
@@ -141,6 +158,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
     private void Reported(string? id)
     {
         if (id != null && !_unreported.Remove(id) || _unreported.Count > 0) return;
+        _images.Tell(ImageUsageComplete.Instance);
         foreach (var (query, replyTo) in _awaitingViews) Self.Tell(query, replyTo);
         _awaitingViews.Clear();
     }
@@ -166,8 +184,8 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
     /// <summary>The 500 for a request whose handling failed unexpectedly (the daemon log has the stack).</summary>
     public static ContainerError InternalError(Exception e) => new(500, $"berthd failed to handle the request: {e.GetType().Name}: {e.Message}");
 
-    public static Props Props(ContainerSettings settings, IActorRef images, EventLogSink events, ContainerImageUsage usage) =>
-        Akka.Actor.Props.Create(() => new ContainersActor(settings, images, events, usage));
+    public static Props Props(ContainerSettings settings, IActorRef images, EventLogSink events) =>
+        Akka.Actor.Props.Create(() => new ContainersActor(settings, images, events));
 
     private void Forget(ContainerForgotten f)
     {
@@ -177,7 +195,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         _children.Remove(f.Id);
         _views.Remove(f.Id);
         Reported(f.Id);
-        _usage.Remove(f.Id);
+        if (_imageUses.Remove(f.Id)) _images.Tell(new ImageReleased(f.Id));
         foreach (var exec in _execOwners.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _execOwners.Remove(exec);
     }
 
@@ -248,73 +266,87 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         return matches.Count == 1 ? matches[0] : null;
     }
 
-    private async Task Create(CreateContainer c)
+    /// <summary>
+    /// Checks what it can at once, then asks the images actor without waiting for it (other requests go on meanwhile);
+    /// the name is held for this create until the image answers (<see cref="Created"/>).
+    /// </summary>
+    private void Create(CreateContainer c)
     {
         var sender = Sender;
-        var name = c.Name?.TrimStart('/');
-        if (c.Name != null && !ContainerNames.IsValid(c.Name))
+        if (CreateRefusal(c, out var hostConfig) is { } refusal)
         {
-            sender.Tell(new ContainerError(400, $"Invalid container name ({c.Name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
-            return;
-        }
-        if (name != null && _names.TryGetValue(name, out var holder))
-        {
-            sender.Tell(new ContainerError(409, NameInUse(name, holder)));
-            return;
-        }
-        var runtimeName = c.HostConfig.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;
-        if (!_settings.Runtimes.TryGetValue(runtimeName, out var runtime))
-        {
-            sender.Tell(new ContainerError(400, $"Unknown runtime specified {runtimeName}"));
-            return;
-        }
-        if (c.HostConfig.NetworkMode is not ("" or "default" or "bridge" or "none" or "host"))
-        {
-            sender.Tell(new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)"));
-            return;
-        }
-        ContainerHostConfig hostConfig;
-        try { hostConfig = Bundle.HostConfigValidator.Validate(c.HostConfig); }
-        catch (Bundle.HostConfigException invalid)
-        {
-            sender.Tell(new ContainerError(invalid.Status, invalid.Message));
-            return;
-        }
-        if (hostConfig.Init == true && !File.Exists(OciBundle.InitBinary))
-        {
-            sender.Tell(new ContainerError(500, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation"));
-            return;
-        }
-        if ((ConfigValidation.Refusal(c.Config) ?? SelfHealingValidation.Refusal(c.Config, c.HostConfig)) is { } refusal)
-        {
-            sender.Tell(new ContainerError(400, refusal));
-            return;
-        }
-        var reply = await _images.Ask<object>(new ResolveImage(c.Config.Image), TimeSpan.FromSeconds(30));
-        if (reply is ImageError e)
-        {
-            sender.Tell(new ContainerError(e.ToException().HttpStatus, e.Message));
-            return;
-        }
-        var image = (ImageResolved)reply;
-        var config = ContainerDefinition.Merge(c.Config, image.Config);
-        if ((config.Entrypoint?.Count ?? 0) + (config.Cmd?.Count ?? 0) == 0)
-        {
-            sender.Tell(new ContainerError(400, "No command specified"));
+            sender.Tell(refusal);
             return;
         }
         var id = ContainerNames.NewId();
-        name ??= UniqueRandomName();
-        var def = new ContainerDefinition(id, "/" + name, DateTimeOffset.UtcNow, image.Id, config, hostConfig, image.LowerDirs, image.ChainIds, runtime);
-        if (await Store(new ContainerAdded(id, name)) is { } failed)
-        {
-            sender.Tell(new ContainerError(500, StorageFault.Describe(failed)));
-            return;
-        }
-        _names[name] = id;
-        _execsKnown.Add(id); // a new container has no execs to restore
-        Spawn(id, created: true).Tell(new ContainerActor.Define(def), sender);
+        var name = c.Name?.TrimStart('/') ?? UniqueRandomName();
+        _pendingNames[name] = id;
+        _images.Ask<object>(new ResolveImage(c.Config.Image, ForContainer: id), TimeSpan.FromSeconds(30))
+            .PipeTo(Self, sender, reply => new ImageResolvedForCreate(c, hostConfig, id, name, reply), e => new ImageResolvedForCreate(c, hostConfig, id, name, e));
     }
+
+    /// <summary>The create's answer when it can be given before the image is resolved (docker's order of checks).</summary>
+    private ContainerError? CreateRefusal(CreateContainer c, out ContainerHostConfig hostConfig)
+    {
+        hostConfig = c.HostConfig;
+        var name = c.Name?.TrimStart('/');
+        if (c.Name != null && !ContainerNames.IsValid(c.Name))
+            return new ContainerError(400, $"Invalid container name ({c.Name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        if (name != null && HolderOf(name) is { } holder) return new ContainerError(409, NameInUse(name, holder));
+        var runtimeName = c.HostConfig.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;
+        if (!_settings.Runtimes.ContainsKey(runtimeName)) return new ContainerError(400, $"Unknown runtime specified {runtimeName}");
+        if (c.HostConfig.NetworkMode is not ("" or "default" or "bridge" or "none" or "host"))
+            return new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)");
+        try { hostConfig = Bundle.HostConfigValidator.Validate(c.HostConfig); }
+        catch (Bundle.HostConfigException invalid) { return new ContainerError(invalid.Status, invalid.Message); }
+        if (hostConfig.Init == true && !File.Exists(OciBundle.InitBinary))
+            return new ContainerError(500, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation");
+        return (ConfigValidation.Refusal(c.Config) ?? SelfHealingValidation.Refusal(c.Config, c.HostConfig)) is { } refusal
+            ? new ContainerError(400, refusal)
+            : null;
+    }
+
+    /// <summary>The id holding a name: a container's, or a create's still waiting for its image.</summary>
+    private string? HolderOf(string name) =>
+        _names.TryGetValue(name, out var id) || _pendingNames.TryGetValue(name, out id) ? id : null;
+
+    private async Task Created(ImageResolvedForCreate r)
+    {
+        var sender = Sender;
+        _pendingNames.Remove(r.Name);
+        if (await Define(r, sender) is { } refusal)
+        {
+            _images.Tell(new ImageReleased(r.Id));
+            sender.Tell(refusal);
+        }
+    }
+
+    /// <summary>Stores the new container's name and hands its definition to its actor (which answers); else the refusal.</summary>
+    private async Task<ContainerError?> Define(ImageResolvedForCreate r, IActorRef sender)
+    {
+        switch (r.Reply)
+        {
+            case ImageError e: return new ContainerError(e.ToException().HttpStatus, e.Message);
+            case Exception e: return new ContainerError(500, $"resolving image {r.Command.Config.Image}: {e.Message}");
+            case not ImageResolved: return new ContainerError(500, $"resolving image {r.Command.Config.Image}: unexpected answer {r.Reply.GetType().Name}");
+        }
+        var image = (ImageResolved)r.Reply;
+        var config = ContainerDefinition.Merge(r.Command.Config, image.Config);
+        if ((config.Entrypoint?.Count ?? 0) + (config.Cmd?.Count ?? 0) == 0) return new ContainerError(400, "No command specified");
+        var runtimeName = r.Command.HostConfig.Runtime is { Length: > 0 } rt ? rt : _settings.DefaultRuntime;
+        var def = new ContainerDefinition(r.Id, "/" + r.Name, DateTimeOffset.UtcNow, image.Id, config, r.HostConfig, image.LowerDirs, image.ChainIds,
+            _settings.Runtimes[runtimeName]);
+        if (await Store(new ContainerAdded(r.Id, r.Name)) is { } failed) return new ContainerError(500, StorageFault.Describe(failed));
+        _names[r.Name] = r.Id;
+        _execsKnown.Add(r.Id); // a new container has no execs to restore
+        _imageUses[r.Id] = new ContainerImageUse(r.Id, image.Id, false, image.ChainIds);
+        Spawn(r.Id, created: true).Tell(new ContainerActor.Define(def), sender);
+        return null;
+    }
+
+    /// <summary>A create's image answer (or the failure to get one), back on this actor.</summary>
+    private sealed record ImageResolvedForCreate(CreateContainer Command, ContainerHostConfig HostConfig, string Id, string Name, object Reply)
+        : INoSerializationVerificationNeeded;
 
     private string UniqueRandomName()
     {
@@ -322,7 +354,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         {
             var n = ContainerNames.Random();
             if (i > 5) n += i;
-            if (!_names.ContainsKey(n)) return n;
+            if (HolderOf(n) is null) return n;
         }
     }
 }

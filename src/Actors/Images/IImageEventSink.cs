@@ -8,16 +8,3 @@ public interface IImageEventSink
     /// <param name="attributes">"name" plus the image's labels, as dockerd sends them.</param>
     void Publish(string action, string id, IReadOnlyDictionary<string, string> attributes);
 }
-
-/// <summary>Answers "which containers use which images" for rmi/prune conflicts and to keep their snapshots alive.</summary>
-public interface IImageUsage
-{
-    IReadOnlyList<Protocol.ContainerImageUse> Current();
-}
-
-/// <summary>No containers yet (tests, or before the containers actor exists).</summary>
-public sealed class NoImageUsage : IImageUsage
-{
-    public static NoImageUsage Instance { get; } = new();
-    public IReadOnlyList<Protocol.ContainerImageUse> Current() => [];
-}

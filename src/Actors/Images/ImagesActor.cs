@@ -14,29 +14,49 @@ namespace Berth.Actors.Images;
 /// staged result back, so the index only ever changes inside this actor. Deleting unreferenced snapshots and blobs
 /// waits until no ingest or save job is running, so a job never loses a layer it is relying on.
 /// </summary>
-public sealed class ImagesActor : ReceiveActor
+public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
 {
     public const string Name = "images";
 
     private readonly ImageStore _store;
     private readonly IImageEventSink _events;
-    private readonly IImageUsage _usage;
+    private readonly ImageUsage _usage;
     private readonly TimeProvider _clock;
     private ImageIndex _index;
     private int _activeJobs;
     private int _jobCounter;
     private Garbage _pending = Garbage.None;
 
-    public static Props Props(ImageStore store, IImageEventSink events, IImageUsage? usage = null, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new ImagesActor(store, events, usage ?? NoImageUsage.Instance, clock ?? TimeProvider.System));
+    public IStash Stash { get; set; } = null!;
 
-    public ImagesActor(ImageStore store, IImageEventSink events, IImageUsage usage, TimeProvider clock)
+    /// <param name="awaitContainers">
+    /// true where a containers domain reports usage (berthd): rmi, prune, df and deleting snapshots wait for its
+    /// <see cref="ImageUsageComplete"/>. false for an images actor alone (no containers, nothing to wait for).
+    /// </param>
+    public static Props Props(ImageStore store, IImageEventSink events, bool awaitContainers = false, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new ImagesActor(store, events, awaitContainers, clock ?? TimeProvider.System));
+
+    public ImagesActor(ImageStore store, IImageEventSink events, bool awaitContainers, TimeProvider clock)
     {
         _store = store;
         _events = events;
-        _usage = usage;
+        _usage = new ImageUsage(complete: !awaitContainers);
         _clock = clock;
         _index = store.IndexFile.Load();
+
+        Receive<ImageInUse>(u => _usage.Set(u.Use));
+        Receive<ImageReleased>(r => _usage.Release(r.ContainerId));
+        Receive<ImageUsageComplete>(_ =>
+        {
+            if (_usage.Complete) return;
+            _usage.Complete = true;
+            Stash.UnstashAll();
+            CollectGarbage();
+        });
+        // What answers from usage waits until the containers have reported it.
+        Receive<RemoveImage>(_ => !_usage.Complete, _ => Stash.Stash());
+        Receive<PruneImages>(_ => !_usage.Complete, _ => Stash.Stash());
+        Receive<GetImageDiskUsage>(_ => !_usage.Complete, _ => Stash.Stash());
 
         Receive<ListImages>(q => Reply(() => new ImageList(ImageViews.List(_index, q.All, q.Filters.Values, _store.SizeOf))));
         Receive<InspectImage>(q => Reply(() =>
@@ -53,6 +73,7 @@ public sealed class ImagesActor : ReceiveActor
         Receive<ResolveImage>(q => Reply(() =>
         {
             var image = _index.Resolve(q.Name);
+            if (q.ForContainer is { } holder) _usage.Set(new ContainerImageUse(holder, image.Id.ToString(), false, [.. image.ChainIds.Select(c => c.ToString())]));
             return new ImageResolved(image.Id.ToString(), _store.ReadConfig(image.Id).Config, _store.LowerDirs(image), [.. image.ChainIds.Select(c => c.ToString())]);
         }));
         Receive<TagImage>(c => Reply(() => Tag(c)));
@@ -126,6 +147,19 @@ public sealed class ImagesActor : ReceiveActor
             if (f.Log is { } log) _pending = _pending.Merge(log.ToGarbage());
             CollectGarbage();
         });
+    }
+
+    /// <summary>A restarted images actor lost what the containers told it: it asks again (and waits, as at start).</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        if (!_usage.Complete) Context.System.EventStream.Publish(new ImageUsageWanted(Self));
+    }
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        // Usage-dependent work waits for the containers' answer in the next incarnation; keep the waiting requests.
+        Stash.UnstashAll();
+        base.PreRestart(reason, message);
     }
 
     private ImageTagged Tag(TagImage c)
@@ -274,7 +308,7 @@ public sealed class ImagesActor : ReceiveActor
     /// <summary>Renames dead snapshots away and unlinks dead blobs now; a child deletes the renamed trees.</summary>
     private void CollectGarbage()
     {
-        if (_activeJobs > 0 || (_pending.ChainIds.Count == 0 && _pending.Blobs.Count == 0)) return;
+        if (_activeJobs > 0 || !_usage.Complete || (_pending.ChainIds.Count == 0 && _pending.Blobs.Count == 0)) return;
         var garbage = GarbageRecheck.StillDead(_pending, _index, _usage.Current());
         _pending = Garbage.None;
         var trash = _store.Retire(garbage);

@@ -47,8 +47,12 @@ public sealed record SweepUnusedLayers : IImageCommand, IBerthMessage
     public static SweepUnusedLayers Instance { get; } = new();
 }
 
-/// <summary>For container create: the image's ID, config and rootfs lower dirs (top first) → <see cref="ImageResolved"/>.</summary>
-public sealed record ResolveImage(string Name) : IImageCommand, IBerthMessage;
+/// <summary>
+/// For container create: the image's ID, config and rootfs lower dirs (top first) → <see cref="ImageResolved"/>. With
+/// <see cref="ForContainer"/> the image is held for that container from this answer on (so a prune between resolve and
+/// create cannot delete it); the containers domain sends <see cref="ImageReleased"/> if the create then fails.
+/// </summary>
+public sealed record ResolveImage(string Name, string? ForContainer = null) : IImageCommand, IBerthMessage;
 
 /// <summary>
 /// POST /images/create?fromSrc=-&amp;repo=&amp;tag=&amp;message=&amp;changes= (docker import) → <see cref="ImageImported"/>.

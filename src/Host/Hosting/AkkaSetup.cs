@@ -47,14 +47,13 @@ public static class AkkaSetup
                         return Done.Instance;
                     });
                     var store = ImageStore.Open(options.DataRoot);
-                    var usage = new ContainerImageUsage();
-                    var images = system.ActorOf(ImagesActor.Props(store, new EventLogSink(events), usage), ImagesActor.Name);
+                    var images = system.ActorOf(ImagesActor.Props(store, new EventLogSink(events), awaitContainers: true), ImagesActor.Name);
                     registry.Register<ImagesKey>(images);
                     var runtimes = sp.GetService<RuntimeCatalog>() ?? new RuntimeCatalog(options);
                     ContainerPaths.Tighten(options.DataRoot, options.ExecRoot);
                     var settings = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
                         runtimes.All, runtimes.Default, options.LogOpts);
-                    registry.Register<ContainersKey>(system.ActorOf(ContainersActor.Props(settings, images, new EventLogSink(events), usage), ContainersActor.Name));
+                    registry.Register<ContainersKey>(system.ActorOf(ContainersActor.Props(settings, images, new EventLogSink(events)), ContainersActor.Name));
                 });
         });
         return services;

@@ -82,6 +82,6 @@ public sealed class ContainersActorRestartSpecs : TestKit
         }));
         var settings = new ContainerSettings(_dir.Combine("data"), _dir.Combine("exec"), "/nonexistent/berth-shim",
             new Dictionary<string, string> { ["berth-runtime"] = "/nonexistent/berth-runtime" }, "berth-runtime");
-        return Sys.ActorOf(ContainersActor.Props(settings, images.Ref, new EventLogSink(CreateTestProbe().Ref), new ContainerImageUsage()), "containers");
+        return Sys.ActorOf(ContainersActor.Props(settings, images.Ref, new EventLogSink(CreateTestProbe().Ref)), "containers");
     }
 }

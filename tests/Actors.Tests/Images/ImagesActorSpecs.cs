@@ -14,7 +14,6 @@ public sealed class ImagesActorSpecs : TestKit
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
     private readonly Scratch _scratch = new();
     private readonly RecordingSink _events = new();
-    private readonly FakeUsage _usage = new();
 
     protected override void AfterAll()
     {
@@ -25,7 +24,7 @@ public sealed class ImagesActorSpecs : TestKit
     private (IActorRef Actor, ImageStore Store) Start(string root = "data")
     {
         var store = ImageStore.Open(_scratch.Dir(root));
-        return (Sys.ActorOf(ImagesActor.Props(store, _events, _usage), ImagesActor.Name + "-" + Guid.NewGuid().ToString("N")[..6]), store);
+        return (Sys.ActorOf(ImagesActor.Props(store, _events), ImagesActor.Name + "-" + Guid.NewGuid().ToString("N")[..6]), store);
     }
 
     /// <summary>A rootfs with the host's static busybox, as ./berth up makes busybox:latest.</summary>
@@ -101,7 +100,7 @@ public sealed class ImagesActorSpecs : TestKit
         var id = ImportBusybox(actor);
         Ask<ImageTagged>(actor, new TagImage("busybox", "docker.io/library/busybox", "local"));
         var resolved = Ask<ImageResolved>(actor, new ResolveImage("busybox:local"));
-        _usage.Uses = [new ContainerImageUse("fb4eb64fbadd0123456789", id, false, resolved.ChainIds)];
+        actor.Tell(new ImageInUse(new ContainerImageUse("fb4eb64fbadd0123456789", id, false, resolved.ChainIds)));
 
         Assert.Equal([ImageDeleteResponseItem.UntaggedRef("busybox:local")], Ask<ImageRemoved>(actor, new RemoveImage("busybox:local", false, false)).Items);
         var conflict = actor.Ask<IImageReply>(new RemoveImage("busybox", false, false), Long).GetAwaiter().GetResult();
@@ -111,13 +110,45 @@ public sealed class ImagesActorSpecs : TestKit
         Assert.Equal([ImageDeleteResponseItem.UntaggedRef("busybox:latest"), ImageDeleteResponseItem.DeletedId(id)], removed);
         Assert.True(Directory.Exists(resolved.LowerDirs[0]));   // the container still stacks it
 
-        _usage.Uses = [];
+        actor.Tell(new ImageReleased("fb4eb64fbadd0123456789"));
         var prune = Ask<ImagesPruned>(actor, new PruneImages(FilterSet.None));
         Assert.Null(prune.Report.ImagesDeleted);
         AwaitAssert(() => Assert.False(Directory.Exists(Path.GetDirectoryName(resolved.LowerDirs[0]))), Long);
         Assert.Empty(store.Content.List());
         Assert.Contains(("untag", id, id), _events.Names());
         Assert.Contains(("delete", id, id), _events.Names());
+    }
+
+    [Fact]
+    public void An_image_resolved_for_a_container_is_held_from_that_answer_on_until_the_container_releases_it()
+    {
+        var (actor, _) = Start();
+        var id = ImportBusybox(actor, "busybox");
+        Ask<ImageResolved>(actor, new ResolveImage("busybox", ForContainer: "c1"));
+
+        // A prune or rmi between resolve and the container's first report must not take the image.
+        var conflict = actor.Ask<IImageReply>(new RemoveImage("busybox", false, false), Long).GetAwaiter().GetResult();
+        Assert.Equal(ImageErrorKind.Conflict, Assert.IsType<ImageError>(conflict).Kind);
+        Assert.Null(Ask<ImagesPruned>(actor, new PruneImages(FilterSet.FromJson("{\"dangling\":[\"false\"]}"))).Report.ImagesDeleted);
+
+        actor.Tell(new ImageReleased("c1"));
+        Assert.Contains(ImageDeleteResponseItem.DeletedId(id), Ask<ImageRemoved>(actor, new RemoveImage("busybox", false, false)).Items);
+    }
+
+    [Fact]
+    public void Where_containers_report_usage_rmi_waits_for_their_report_and_then_answers_from_it()
+    {
+        var store = ImageStore.Open(_scratch.Dir("store-" + Guid.NewGuid().ToString("N")[..6]));
+        var actor = Sys.ActorOf(ImagesActor.Props(store, _events, awaitContainers: true));
+        var id = ImportBusybox(actor, "busybox");
+        var resolved = Ask<ImageResolved>(actor, new ResolveImage("busybox"));
+
+        var removal = actor.Ask<IImageReply>(new RemoveImage("busybox", false, false), Long);
+        actor.Tell(new ImageInUse(new ContainerImageUse("c1", id, false, resolved.ChainIds)));
+        actor.Tell(ImageUsageComplete.Instance);
+
+        // Answered before the report, the rmi would have deleted an image a container uses.
+        Assert.Equal(ImageErrorKind.Conflict, Assert.IsType<ImageError>(removal.GetAwaiter().GetResult()).Kind);
     }
 
     [Fact]
@@ -155,7 +186,7 @@ public sealed class ImagesActorSpecs : TestKit
         Assert.Contains(progress, p => p.Current == p.Total && p.Total > 0);
 
         Sys.Stop(target);
-        var restarted = Sys.ActorOf(ImagesActor.Props(ImageStore.Open(_scratch.PathOf("target")), _events, _usage));
+        var restarted = Sys.ActorOf(ImagesActor.Props(ImageStore.Open(_scratch.PathOf("target")), _events));
         var image = Assert.Single(Ask<ImageList>(restarted, new ListImages(false, FilterSet.None)).Images);
         Assert.Equal(id, image.Id);
         Assert.Equal(["127.0.0.1:5000/bb:1"], image.RepoTags);
@@ -272,11 +303,6 @@ public sealed class ImagesActorSpecs : TestKit
         }
     }
 
-    private sealed class FakeUsage : IImageUsage
-    {
-        public volatile IReadOnlyList<ContainerImageUse> Uses = [];
-        public IReadOnlyList<ContainerImageUse> Current() => Uses;
-    }
 
     private sealed class Collect(List<ImageProgress> sink) : IProgress<ImageProgress>
     {

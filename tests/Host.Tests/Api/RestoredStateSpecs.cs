@@ -7,7 +7,7 @@ namespace Berth.Host.Tests.Api;
 /// <summary>
 /// What a running container keeps across a restart of berthd (kill -9 or a clean stop; live restore): its health
 /// (status, failing streak, log) and its execs as they were created (user name, workdir, detach keys); and every container
-/// is in the list from the first request on.
+/// is in the list, and holds its image, from the first request on.
 /// </summary>
 public sealed class RestoredStateSpecs : IAsyncLifetime
 {
@@ -110,6 +110,23 @@ public sealed class RestoredStateSpecs : IAsyncLifetime
         var listed = JsonDocument.Parse(await all.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(c => c.GetProperty("Id").GetString()).ToList();
         Assert.Equal(ids.OrderBy(i => i), listed.OrderBy(i => i));
         Assert.Equal([ids[0]], JsonDocument.Parse(await running.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(c => c.GetProperty("Id").GetString()));
+    }
+
+    [Fact]
+    public async Task An_image_that_containers_use_cannot_be_removed_from_the_first_request_after_berthd_restarts()
+    {
+        for (var i = 0; i < 24; i++) await Ok("create", "busybox", "true");
+
+        await _daemon.Crash();
+        await _daemon.DisposeAsync();
+        _daemon = await Berthd.Start(_dir);
+        using var http = UnixHttp.Client(_daemon.Socket);
+        using var removal = await http.DeleteAsync("/images/busybox");
+
+        var text = await removal.Content.ReadAsStringAsync();
+        Assert.True((int)removal.StatusCode == 409, text);
+        Assert.Contains("container", text);
+        Assert.Equal("busybox:latest", await Ok("image", "inspect", "-f", "{{index .RepoTags 0}}", "busybox"));
     }
 
     private async Task<string> Ok(params string[] args)
