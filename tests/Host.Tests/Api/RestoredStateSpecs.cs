@@ -115,6 +115,7 @@ public sealed class RestoredStateSpecs : IAsyncLifetime
     [Fact]
     public async Task An_image_that_containers_use_cannot_be_removed_from_the_first_request_after_berthd_restarts()
     {
+        await Ok("run", "-d", "--name", _name, "busybox", "sleep", "1000");
         for (var i = 0; i < 24; i++) await Ok("create", "busybox", "true");
 
         await _daemon.Crash();
