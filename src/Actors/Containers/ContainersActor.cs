@@ -85,7 +85,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         Receive<ListContainers>(l =>
         {
             if (AwaitViews(l)) return;
-            Sender.Tell(new ContainerList(_views.Values.Where(v => l.All || v.State.Running).OrderByDescending(v => v.Created).ToList()));
+            Sender.Tell(ContainerListQuery.Run(_views.Values, l));
         });
         Receive<ContainerChanged>(c =>
         {

@@ -142,7 +142,12 @@ public sealed record InspectContainer(string Ref) : IContainerTargeted, IBerthMe
 /// <summary>What the HTTP layer needs to attach or read logs: the shim's state dir, log path and terminal mode.</summary>
 public sealed record LocateContainer(string Ref) : IContainerTargeted, IBerthMessage;
 
-public sealed record ListContainers(bool All) : IContainerCommand, IBerthMessage;
+/// <summary>
+/// GET /containers/json → <see cref="ContainerList"/>, newest first, filtered as `docker ps` filters (status, name, id,
+/// label, ancestor, exited, health, before, since); <see cref="Limit"/> above 0 takes the newest of every state, as
+/// dockerd does. A bad filter value → <see cref="ContainerError"/> 400, an unknown before/since container → 404.
+/// </summary>
+public sealed record ListContainers(bool All, FilterSet? Filters = null, int Limit = -1) : IContainerCommand, IBerthMessage;
 
 /// <summary>A refusal with docker's HTTP status and message.</summary>
 public sealed record ContainerError(int Status, string Message) : IBerthMessage;

@@ -7,13 +7,6 @@ namespace Berth.Actors.Protocol;
 /// <summary>A request to the "images" actor. Each maps to one Engine API image endpoint.</summary>
 public interface IImageCommand;
 
-/// <summary>Filters as docker's filters argument decodes them: key to values (see <see cref="ImageFilters.Parse"/>).</summary>
-public sealed record FilterSet(IReadOnlyDictionary<string, IReadOnlyList<string>> Values)
-{
-    public static FilterSet None { get; } = new(new Dictionary<string, IReadOnlyList<string>>());
-    public static FilterSet FromJson(string? json) => new(ImageFilters.Parse(json));
-}
-
 /// <summary>GET /images/json → <see cref="ImageList"/>.</summary>
 public sealed record ListImages(bool All, FilterSet Filters, bool Digests = true) : IImageCommand, IBerthMessage;
 

@@ -86,17 +86,8 @@ public static class ContainerEndpoints
 
     private static async Task<IResult> List(HttpContext ctx, ActorRegistry reg, DaemonOptions options)
     {
-        var filters = Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited", "before", "since", "health" });
-        ContainerListFilters.Validate(filters);
-        if (filters.TryGetValue("health", out var health) && health.FirstOrDefault(h => h is not ("starting" or "healthy" or "unhealthy" or "none")) is { } badHealth)
-            throw ApiException.BadRequest($"Unrecognised filter value for health: {badHealth}");
-        var all = Query.Bool(ctx.Request, "all") || filters.ContainsKey("status") || filters.ContainsKey("exited");
-        var limit = Query.Int(ctx.Request, "limit") ?? -1;
-        var listed = (await Ask<ContainerList>(reg, new ListContainers(true), ctx)).Items;
-        var items = ContainerListFilters.BeforeSince(listed, filters)
-            .Where(v => all || limit > 0 || v.State.Running)
-            .Where(v => ContainerShapes.Matches(v, filters));
-        if (limit > 0) items = items.Take(limit);
+        var filters = new FilterSet(Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited", "before", "since", "health" }));
+        var items = (await Ask<ContainerList>(reg, new ListContainers(Query.Bool(ctx.Request, "all"), filters, Query.Int(ctx.Request, "limit") ?? -1), ctx)).Items;
         var now = DateTimeOffset.UtcNow;
         if (!Query.Bool(ctx.Request, "size")) return new JsonReply(items.Select(v => ContainerShapes.Summary(v, now)).ToList());
         var imageSizes = await OpsEndpoints.ImageSizes(reg, ctx);

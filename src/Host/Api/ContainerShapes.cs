@@ -63,34 +63,6 @@ public static class ContainerShapes
         Mounts = HostConfigShape.Mounts(v.HostConfig),
     };
 
-    public static bool Matches(ContainerView v, IReadOnlyDictionary<string, IReadOnlyList<string>> filters)
-    {
-        foreach (var (key, values) in filters)
-        {
-            if (values.Count == 0) continue;
-            var ok = key switch
-            {
-                "status" => values.Contains(v.State.Status),
-                "name" => values.Any(n => v.Name.TrimStart('/').Contains(n.TrimStart('/'), StringComparison.Ordinal)),
-                "id" => values.Any(i => v.Id.StartsWith(i, StringComparison.Ordinal)),
-                "label" => values.All(l => Label(v, l)),
-                "ancestor" => values.Any(a => v.ImageName == a || v.Image == a || v.Image.StartsWith("sha256:" + a, StringComparison.Ordinal)),
-                "exited" => !v.State.Running && values.Contains(v.State.ExitCode.ToString()),
-                "health" => values.Contains(v.State.Health?.Status ?? "none"),
-                _ => true,
-            };
-            if (!ok) return false;
-        }
-        return true;
-    }
-
-    private static bool Label(ContainerView v, string filter)
-    {
-        var labels = v.Config.Labels ?? new Dictionary<string, string>();
-        var parts = filter.Split('=', 2);
-        return parts.Length == 1 ? labels.ContainsKey(parts[0]) : labels.TryGetValue(parts[0], out var val) && val == parts[1];
-    }
-
     private static string Describe(ContainerView v, DateTimeOffset now)
     {
         var s = v.State;
