@@ -1,4 +1,4 @@
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
 namespace Berth.Shim.Monitor;
@@ -125,6 +125,6 @@ internal sealed class ContainerIo
     public void Resize(ushort rows, ushort cols)
     {
         if (!Terminal || _master < 0) throw new InvalidOperationException("the container has no terminal");
-        Native.Terminal.Resize(_master, rows, cols);
+        Terminal.Resize(_master, rows, cols);
     }
 }

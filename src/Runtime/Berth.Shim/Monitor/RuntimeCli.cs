@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 
 namespace Berth.Shim.Monitor;
 
@@ -22,7 +22,7 @@ internal sealed class RuntimeCli(string runtime, string? root, string logFile, R
         argv.AddRange(["--log", logFile, "--log-format", "json"]);
         argv.AddRange(args);
         var logStart = File.Exists(logFile) ? new FileInfo(logFile).Length : 0;
-        var pid = Spawn.Start(Path, argv, stdio, umask: ThreadUmask.Container);
+        var pid = Spawner.Spawn(Path, argv, stdio, umask: Umask.Container);
         reaper.ChildSpawned();
         var exit = await reaper.WaitFor(pid);
         if (exit.Code == 0) return;
