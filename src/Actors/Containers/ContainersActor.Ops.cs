@@ -66,6 +66,7 @@ public sealed partial class ContainersActor
     /// </summary>
     private void Prune(PruneContainers p)
     {
+        if (AwaitViews(p)) return;
         var victims = _views.Values.Where(v => PruneSelection.Matches(v, p))
             .Select(v => (v.Id, Child: Child(v.Id), Size: ContainerDiskUsage.SizeRw(_settings.PathsOf(v.Id)))).ToList();
         var events = _events;

@@ -28,6 +28,8 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
     private readonly Dictionary<string, string> _execOwners = new();   // exec id → container id
     private readonly HashSet<string> _execsKnown = new();              // containers whose execs are registered (after a restart: restored from the shim)
     private readonly HashSet<string> _stopped = new();                 // containers whose actor Akka stopped after a failed write
+    private readonly HashSet<string> _unreported = new();              // recovered containers whose actor has not reported its view yet
+    private readonly List<(object Query, IActorRef ReplyTo)> _awaitingViews = new();
     private readonly JournalSlot _journal;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -45,6 +47,8 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         Receive<JournalWriter.Recovered>(_ =>
         {
             foreach (var id in _names.Values) Spawn(id);
+            _unreported.UnionWith(_children.Keys);
+            if (_unreported.Count > 0) Context.System.Scheduler.ScheduleTellOnce(ViewsOverdueAfter, Self, ViewsOverdue.Instance, Self);
             Become(Ready);
             Stash.UnstashAll();
         });
@@ -66,12 +70,23 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
     private void Ready()
     {
         ReceiveAsync<CreateContainer>(Create);
-        Receive<ListContainers>(l => Sender.Tell(new ContainerList(
-            _views.Values.Where(v => l.All || v.State.Running).OrderByDescending(v => v.Created).ToList())));
+        Receive<ListContainers>(l =>
+        {
+            if (AwaitViews(l)) return;
+            Sender.Tell(new ContainerList(_views.Values.Where(v => l.All || v.State.Running).OrderByDescending(v => v.Created).ToList()));
+        });
         Receive<ContainerChanged>(c =>
         {
             _views[c.View.Id] = c.View;
             _usage.Set(c.View, c.ChainIds);
+            Reported(c.View.Id);
+        });
+        Receive<ViewsOverdue>(_ =>
+        {
+            if (_unreported.Count == 0) return;
+            _log.Warning("containers {0} did not report after the daemon started; lists go on without them", string.Join(", ", _unreported));
+            _unreported.Clear();
+            Reported(null);
         });
         ReceiveAsync<ContainerForgotten>(async f =>
         {
@@ -93,6 +108,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
             if (_journal.Handle(t) || !t.ActorRef.Path.Name.StartsWith("container-", StringComparison.Ordinal)) return;
             var id = t.ActorRef.Path.Name["container-".Length..];
             if (_children.TryGetValue(id, out var child) && child.Equals(t.ActorRef)) _stopped.Add(id);
+            Reported(id);
         });
         HandleOps();
         Receive<IContainerTargeted>(Route);
@@ -119,6 +135,32 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         catch (AskTimeoutException timeout) { return timeout; }
     }
 
+    private static readonly TimeSpan ViewsOverdueAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>A recovered container's actor is done (with its view, or gone); the last one lets the waiting lists answer.</summary>
+    private void Reported(string? id)
+    {
+        if (id != null && !_unreported.Remove(id) || _unreported.Count > 0) return;
+        foreach (var (query, replyTo) in _awaitingViews) Self.Tell(query, replyTo);
+        _awaitingViews.Clear();
+    }
+
+    /// <summary>
+    /// Right after a daemon start the containers are still recovering: a list (ps, prune) answered now would miss them,
+    /// so it waits until every one has reported.
+    /// </summary>
+    private bool AwaitViews(object query)
+    {
+        if (_unreported.Count == 0) return false;
+        _awaitingViews.Add((query, Sender));
+        return true;
+    }
+
+    private sealed record ViewsOverdue
+    {
+        public static readonly ViewsOverdue Instance = new();
+    }
+
     protected override object Failed(Exception e) => InternalError(e);
 
     /// <summary>The 500 for a request whose handling failed unexpectedly (the daemon log has the stack).</summary>
@@ -134,6 +176,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         foreach (var name in _names.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _names.Remove(name);
         _children.Remove(f.Id);
         _views.Remove(f.Id);
+        Reported(f.Id);
         _usage.Remove(f.Id);
         foreach (var exec in _execOwners.Where(kv => kv.Value == f.Id).Select(kv => kv.Key).ToList()) _execOwners.Remove(exec);
     }

@@ -6,7 +6,8 @@ namespace Berth.Host.Tests.Api;
 
 /// <summary>
 /// What a running container keeps across a restart of berthd (kill -9 or a clean stop; live restore): its health
-/// (status, failing streak, log) and its execs as they were created (user name, workdir, detach keys).
+/// (status, failing streak, log) and its execs as they were created (user name, workdir, detach keys); and every container
+/// is in the list from the first request on.
 /// </summary>
 public sealed class RestoredStateSpecs : IAsyncLifetime
 {
@@ -91,6 +92,24 @@ public sealed class RestoredStateSpecs : IAsyncLifetime
 
         Assert.Equal("nobody", after.GetProperty("ProcessConfig").GetProperty("user").GetString());
         Assert.Equal(before.ToString(), after.ToString()); // every field, the pid and the running state included
+    }
+
+    [Fact]
+    public async Task Ps_lists_every_container_from_the_first_request_after_berthd_restarts()
+    {
+        var ids = new List<string> { await Ok("run", "-d", "--name", _name, "busybox", "sleep", "1000") };
+        for (var i = 0; i < 24; i++) ids.Add(await Ok("create", "busybox", "true"));
+
+        await _daemon.Crash();
+        await _daemon.DisposeAsync();
+        _daemon = await Berthd.Start(_dir);
+        using var http = UnixHttp.Client(_daemon.Socket);
+        using var all = await http.GetAsync("/containers/json?all=1");
+        using var running = await http.GetAsync("/containers/json");
+
+        var listed = JsonDocument.Parse(await all.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(c => c.GetProperty("Id").GetString()).ToList();
+        Assert.Equal(ids.OrderBy(i => i), listed.OrderBy(i => i));
+        Assert.Equal([ids[0]], JsonDocument.Parse(await running.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Select(c => c.GetProperty("Id").GetString()));
     }
 
     private async Task<string> Ok(params string[] args)
