@@ -125,6 +125,6 @@ internal sealed class ContainerIo
     public void Resize(ushort rows, ushort cols)
     {
         if (!Terminal || _master < 0) throw new InvalidOperationException("the container has no terminal");
-        Terminal.Resize(_master, rows, cols);
+        Berth.Runtime.Native.Terminal.Resize(_master, rows, cols);
     }
 }

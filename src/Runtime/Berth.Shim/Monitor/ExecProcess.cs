@@ -88,7 +88,7 @@ internal sealed class ExecProcess
     private static async Task<int> ReceiveMaster(SocketServer console, CancellationToken ct)
     {
         using var conn = await console.AcceptOne(ct);
-        return Terminal.ReceiveFd((int)conn.Handle, "exec console socket");
+        return Berth.Runtime.Native.Terminal.ReceiveFd((int)conn.Handle, "exec console socket");
     }
 
     private async Task Watch(Task<ChildExit> exit)
