@@ -7,6 +7,11 @@ public static unsafe partial class Sys
 {
     private const string Libc = "libc";
 
+    // Every argument register set: a call with fewer would let the kernel read garbage as flags (pidfd_send_signal's
+    // fourth argument must be 0). Tmds.LibC's syscall passes only three.
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
+    private static partial long syscall6(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+
     [LibraryImport(Libc, SetLastError = true)]
     public static partial int waitpid(int pid, int* status, int options);
 

@@ -153,18 +153,18 @@ public static unsafe partial class Sys
         fixed (byte* t = Z(target)) return LibC.umount2(t, flags);
     }
 
-    public static long syscall(long number, long a1, long a2, long a3) =>
-        (long)(ssize_t)LibC.syscall((syscall_arg)(ssize_t)number, (ssize_t)a1, (ssize_t)a2, (ssize_t)a3);
+    /// <summary>A raw system call; unused arguments are passed as 0 (the kernel checks flags it does not expect).</summary>
+    public static long syscall(long number, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0) => syscall6(number, a1, a2, a3, a4, 0, 0);
 
     public static int MemfdCreate(string name, uint flags)
     {
         fixed (byte* p = Z(name)) return LibC.memfd_create(p, flags);
     }
 
-    public static int PidfdOpen(int pid) => (int)syscall(SYS_pidfd_open, pid, 0, 0);
+    public static int PidfdOpen(int pid) => (int)syscall(SYS_pidfd_open, pid);
 
     /// <summary>Signals the process a pidfd refers to; immune to pid reuse.</summary>
-    public static int PidfdSendSignal(int pidfd, int sig) => (int)syscall(SYS_pidfd_send_signal, pidfd, sig, 0);
+    public static int PidfdSendSignal(int pidfd, int sig) => (int)syscall(SYS_pidfd_send_signal, pidfd, sig);
 
     /// <summary>Writes all bytes or throws.</summary>
     public static void WriteAll(int fd, ReadOnlySpan<byte> data, string subject) => Fd.WriteAll(fd, data, subject);

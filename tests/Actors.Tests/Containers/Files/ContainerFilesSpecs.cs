@@ -2,6 +2,7 @@ using System.Text;
 using Berth.Actors.Containers.Files;
 using Berth.Actors.Images.Layers;
 using Berth.Actors.Tests.Images;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Tests.Containers.Files;
 
@@ -105,8 +106,8 @@ public sealed class ContainerFilesSpecs : IDisposable
     {
         ContainerFiles.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("plain", "a", uid: 1234, gid: 99).Build()), Plain);
         ContainerFiles.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("kept", "a", uid: 1234, gid: 99).Build()), Plain with { CopyUidGid = true });
-        Assert.Equal((0u, 0u), (Native.Lstat(Path.Combine(_root, "plain")).Uid, Native.Lstat(Path.Combine(_root, "plain")).Gid));
-        Assert.Equal((1234u, 99u), (Native.Lstat(Path.Combine(_root, "kept")).Uid, Native.Lstat(Path.Combine(_root, "kept")).Gid));
+        Assert.Equal((0u, 0u), (FileStatus.Lstat(Path.Combine(_root, "plain")).Uid, FileStatus.Lstat(Path.Combine(_root, "plain")).Gid));
+        Assert.Equal((1234u, 99u), (FileStatus.Lstat(Path.Combine(_root, "kept")).Uid, FileStatus.Lstat(Path.Combine(_root, "kept")).Gid));
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class ContainerFilesSpecs : IDisposable
     {
         AssertHostileRefused(new LayerBuilder().Hardlink("stolen", "../../outside/victim").Build());
         AssertHostileRefused(new LayerBuilder().Symlink("o", _outside).Hardlink("stolen", "o/victim").Build());
-        Assert.Equal(1u, Native.Lstat(Path.Combine(_outside, "victim")).Nlink);
+        Assert.Equal(1u, FileStatus.Lstat(Path.Combine(_outside, "victim")).Nlink);
     }
 
     [Fact]
