@@ -63,7 +63,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
         {
             case ContainerAdded a: _names[a.Name] = a.Id; break;
             case ContainerForgotten f: Forget(f); break;
-            default: ReplayOps(e); break;
+            default: ReplayRename(e); break;
         }
     }
 
@@ -110,7 +110,8 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
             if (_children.TryGetValue(id, out var child) && child.Equals(t.ActorRef)) _stopped.Add(id);
             Reported(id);
         });
-        HandleOps();
+        HandleRename();
+        HandlePrune();
         Receive<IContainerTargeted>(Route);
         Receive<ExecRegistered>(r => _execOwners[r.ExecId] = r.ContainerId);
         Receive<ExecsRestored>(r => _execsKnown.Add(r.ContainerId));

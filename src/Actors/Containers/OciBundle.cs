@@ -67,7 +67,7 @@ public static class OciBundle
     public static void Write(ContainerDefinition def, ContainerPaths paths, string rootfs)
     {
         paths.CreateDir();
-        ContainerFiles.Write(paths.Dir, Hostname(def), def.HostConfig);
+        EtcFiles.Write(paths.Dir, Hostname(def), def.HostConfig);
         foreach (var b in (def.HostConfig.Binds ?? []).Select(BindMount.Parse))
             if (!File.Exists(b.Source)) ExactMode.CreateDirectories(b.Source, ExactMode.Dir0755);
         var json = JsonSerializer.SerializeToUtf8Bytes(Build(def, rootfs, paths.Dir), OciJson.Pretty.Spec);

@@ -38,6 +38,9 @@ public static unsafe class FileSystem
 
     public static void UnlinkAt(int dirfd, string name, int flags) => Errno.Check(Sys.unlinkat(dirfd, name, flags), "unlinkat", name);
 
+    /// <summary>chown(2) of a path (a final symlink is followed).</summary>
+    public static void Chown(string path, uint uid, uint gid) => Errno.Check(Sys.chown(path, uid, gid), "chown", path);
+
     /// <summary>chown of the entry itself, never a symlink's target.</summary>
     public static void LchownAt(int dirfd, string name, uint uid, uint gid) =>
         Errno.Check(Sys.fchownat(dirfd, name, uid, gid, Sys.AT_SYMLINK_NOFOLLOW), "fchownat", name);

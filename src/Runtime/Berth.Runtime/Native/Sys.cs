@@ -106,6 +106,11 @@ public static unsafe partial class Sys
         fixed (byte* p = Z(path)) return LibC.unlinkat(dirfd, p, flags);
     }
 
+    public static int chown(string path, uint uid, uint gid)
+    {
+        fixed (byte* p = Z(path)) return LibC.chown(p, uid, gid);
+    }
+
     public static int fchownat(int dirfd, string path, uint uid, uint gid, int flags)
     {
         fixed (byte* p = Z(path)) return LibC.fchownat(dirfd, p, uid, gid, flags);

@@ -8,7 +8,7 @@ namespace Berth.Actors.Containers.Files;
 /// inside the root (openat2 RESOLVE_IN_ROOT); trees are walked by file descriptor with O_NOFOLLOW, so a container that
 /// swaps a directory for a symlink while we walk cannot make us read or write outside it.
 /// </summary>
-public static class ContainerFiles
+public static class RootfsArchive
 {
     /// <summary>Stats <paramref name="path"/> like docker: the last component is not followed unless the path ends in "/" or "/.".</summary>
     public static PathStat? Stat(string rootDir, string path)
