@@ -269,7 +269,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash
             sender.Tell(new ContainerError(400, $"Unknown runtime specified {runtimeName}"));
             return;
         }
-        if (c.HostConfig.NetworkMode is not ("" or "default" or "bridge" or "none" or "host"))
+        if (!ContainerNetwork.IsSupported(c.HostConfig.NetworkMode))
         {
             sender.Tell(new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)"));
             return;
