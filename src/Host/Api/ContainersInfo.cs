@@ -1,10 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Akka.Actor;
 using Akka.Hosting;
-using Berth.Actors.Containers;
 using Berth.Actors.Protocol;
-using Berth.Host.Configuration;
 
 namespace Berth.Host.Api;
 

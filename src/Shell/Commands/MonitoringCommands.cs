@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Berth.Shell.Cli;
 using Berth.Shell.Client;
 using Berth.Shell.Formatting;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Berth.Shell.Cli;
 using Berth.Shell.Client;
-using Berth.Shell.Formatting;
 using static Berth.Shell.Cli.VerbArgs;
 
 namespace Berth.Shell.Commands;
