@@ -8,8 +8,6 @@ berth_ensure_packages "${berth_build_packages[@]}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p out
 dotnet build Platform.sln -c Release -v q -nologo -clp:ErrorsOnly
-# berthd references the shim library, and its publish wants the shim's linux-x64 build to exist.
-dotnet build src/Runtime/Berth.Shim/Berth.Shim.csproj -c Release -r linux-x64 -v q -nologo -clp:ErrorsOnly
 dotnet publish src/Host/Berth.Host.csproj -c Release -o out --no-build -v q -nologo
 dotnet publish src/Shell/Berth.Shell.csproj -c Release -o out --no-build -v q -nologo
 # The native runtime has its own build (NativeAOT front end + C init).

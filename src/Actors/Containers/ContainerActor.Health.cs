@@ -46,7 +46,7 @@ public sealed partial class ContainerActor
         }
         if (_state.Status != ContainerStatus.Running) return;
         var run = tick.Run;
-        HealthProbe.RunAsync(Def.Runtime, Paths, _check).PipeTo(Self, success: r => new HealthProbed(run, r),
+        HealthProbe.RunAsync(Paths, _check).PipeTo(Self, success: r => new HealthProbed(run, r),
             failure: e => new HealthProbed(run, new HealthProbeResult(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, -1, e.Message)));
     }
 

@@ -69,7 +69,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         {
             case ContainerAdded a: _names[a.Name] = a.Id; break;
             case ContainerForgotten f: Forget(f); break;
-            default: ReplayOps(e); break;
+            default: ReplayRename(e); break;
         }
     }
 
@@ -127,7 +127,8 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
             if (_children.TryGetValue(id, out var child) && child.Equals(t.ActorRef)) _stopped.Add(id);
             Reported(id);
         });
-        HandleOps();
+        HandleRename();
+        HandlePrune();
         Receive<IContainerTargeted>(Route);
         Receive<ExecRegistered>(r => _execOwners[r.ExecId] = r.ContainerId);
         Receive<ExecsRestored>(r => _execsKnown.Add(r.ContainerId));
@@ -295,7 +296,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         if (name != null && HolderOf(name) is { } holder) return new ContainerError(409, NameInUse(name, holder));
         var runtimeName = c.HostConfig.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;
         if (!_settings.Runtimes.ContainsKey(runtimeName)) return new ContainerError(400, $"Unknown runtime specified {runtimeName}");
-        if (c.HostConfig.NetworkMode is not ("" or "default" or "bridge" or "none" or "host"))
+        if (!ContainerNetwork.IsSupported(c.HostConfig.NetworkMode))
             return new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)");
         try { hostConfig = Bundle.HostConfigValidator.Validate(c.HostConfig); }
         catch (Bundle.HostConfigException invalid) { return new ContainerError(invalid.Status, invalid.Message); }

@@ -3,7 +3,7 @@ namespace Berth.Actors.Containers;
 /// <summary>docker's health statuses, spelled as the API spells them.</summary>
 public enum HealthStatus { Starting, Healthy, Unhealthy }
 
-/// <summary>One probe's result as inspect shows it (Output capped at <see cref="HealthState.MaxOutput"/> bytes).</summary>
+/// <summary>One probe's result as inspect shows it (Output: the first 4096 bytes, cut by the shim like docker).</summary>
 public sealed record HealthProbeResult(DateTimeOffset Start, DateTimeOffset End, int ExitCode, string Output);
 
 /// <summary>
@@ -14,7 +14,6 @@ public sealed record HealthProbeResult(DateTimeOffset Start, DateTimeOffset End,
 public sealed record HealthState(HealthStatus Status, int FailingStreak, IReadOnlyList<HealthProbeResult> Log)
 {
     public const int MaxLogEntries = 5;
-    public const int MaxOutput = 4096;
 
     public static readonly HealthState Starting = new(HealthStatus.Starting, 0, []);
 

@@ -30,7 +30,7 @@ public static class OciBundle
         if (c.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal))) env.Add("TERM=xterm");
         if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal))) env.Add("HOME=" + user.Home);
         var namespaces = new List<Namespace> { new() { Type = "pid" }, new() { Type = "ipc" }, new() { Type = "uts" }, new() { Type = "mount" } };
-        if (h.NetworkMode != "host") namespaces.Add(new Namespace { Type = "network" });
+        if (ContainerNetwork.Effective(h.NetworkMode) != ContainerNetwork.Host) namespaces.Add(new Namespace { Type = "network" });
         var init = h.Init == true ? initBinary ?? InitBinary : null;
         var spec = new Spec
         {
@@ -67,7 +67,7 @@ public static class OciBundle
     public static void Write(ContainerDefinition def, ContainerPaths paths, string rootfs)
     {
         paths.CreateDir();
-        ContainerFiles.Write(paths.Dir, Hostname(def), def.HostConfig);
+        EtcFiles.Write(paths.Dir, Hostname(def), def.HostConfig);
         foreach (var b in (def.HostConfig.Binds ?? []).Select(BindMount.Parse))
             if (!File.Exists(b.Source)) ExactMode.CreateDirectories(b.Source, ExactMode.Dir0755);
         var json = JsonSerializer.SerializeToUtf8Bytes(Build(def, rootfs, paths.Dir), OciJson.Pretty.Spec);

@@ -41,7 +41,9 @@ public static class ContainerEndpoints
         });
         api.MapGet("/containers/{id}/logs", ContainerLogs.Serve).EndsWhenClientCloses(r => Query.Bool(r, "follow"));
         api.MapPost("/containers/{id}/attach", ContainerAttach.Serve).TakesRawBody();
-        OpsEndpoints.Map(api);
+        ContainerModificationEndpoints.Map(api);
+        ContainerMonitoringEndpoints.Map(api);
+        ContainerPruneEndpoints.Map(api);
         ExecEndpoints.Map(api);
         ContainerFileEndpoints.Map(api);
     }
@@ -90,9 +92,9 @@ public static class ContainerEndpoints
         var items = (await Ask<ContainerList>(reg, new ListContainers(Query.Bool(ctx.Request, "all"), filters, Query.Int(ctx.Request, "limit") ?? -1), ctx)).Items;
         var now = DateTimeOffset.UtcNow;
         if (!Query.Bool(ctx.Request, "size")) return new JsonReply(items.Select(v => ContainerShapes.Summary(v, now)).ToList());
-        var imageSizes = await OpsEndpoints.ImageSizes(reg, ctx);
+        var imageSizes = await ContainerSizes.ImageSizes(reg, ctx);
         var sized = new List<JsonObject>();
-        foreach (var v in items) sized.Add(await OpsEndpoints.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
+        foreach (var v in items) sized.Add(await ContainerSizes.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
         return new JsonReply(sized);
     }
 

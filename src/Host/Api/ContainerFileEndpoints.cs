@@ -45,7 +45,7 @@ public static class ContainerFileEndpoints
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentType = "application/x-tar";
             await ctx.Response.StartAsync(ctx.RequestAborted);
-            await Synchronously(ctx, () => ContainerFiles.WriteRootfs(lease.RootDir, ctx.Response.Body));
+            await Synchronously(ctx, () => RootfsArchive.WriteRootfs(lease.RootDir, ctx.Response.Body));
         });
     }
 
@@ -68,7 +68,7 @@ public static class ContainerFileEndpoints
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentType = "application/x-tar";
             await ctx.Response.StartAsync(ctx.RequestAborted);
-            await Synchronously(ctx, () => ContainerFiles.WriteArchive(lease.RootDir, path, ctx.Response.Body));
+            await Synchronously(ctx, () => RootfsArchive.WriteArchive(lease.RootDir, path, ctx.Response.Body));
         });
 
     private static Task PutArchive(string id, HttpContext ctx, ActorRegistry reg) =>
@@ -79,7 +79,7 @@ public static class ContainerFileEndpoints
             var options = new ExtractOptions(Query.Bool(ctx.Request, "noOverwriteDirNonDir"), Query.Bool(ctx.Request, "copyUIDGID"));
             try
             {
-                await Synchronously(ctx, () => ContainerFiles.Extract(lease.RootDir, path, ctx.Request.Body, options));
+                await Synchronously(ctx, () => RootfsArchive.Extract(lease.RootDir, path, ctx.Request.Body, options));
             }
             catch (ContainerFileException e) when (e.Status == 404) { throw NotFound(path, id); }
             catch (ContainerFileException e) { throw new ApiException(e.Status, e.Message); }
@@ -92,7 +92,7 @@ public static class ContainerFileEndpoints
 
     private static PathStat Stat(ContainerRootfsLeased lease, string path, string id)
     {
-        try { return ContainerFiles.Stat(lease.RootDir, path) ?? throw NotFound(path, id); }
+        try { return RootfsArchive.Stat(lease.RootDir, path) ?? throw NotFound(path, id); }
         catch (ContainerFileException e) { throw new ApiException(e.Status, e.Message); }
     }
 

@@ -22,9 +22,9 @@ public static class ContainerShapes
             Health = HealthShape(v.State.Health),
         },
         v.Image,
-        ResolvConfPath = ContainerFiles.ResolvConf(ContainerDir(v)),
-        HostnamePath = ContainerFiles.Hostname(ContainerDir(v)),
-        HostsPath = ContainerFiles.Hosts(ContainerDir(v)),
+        ResolvConfPath = EtcFiles.ResolvConf(ContainerDir(v)),
+        HostnamePath = EtcFiles.Hostname(ContainerDir(v)),
+        HostsPath = EtcFiles.Hosts(ContainerDir(v)),
         v.LogPath,
         v.Name,
         v.State.RestartCount,
@@ -42,7 +42,7 @@ public static class ContainerShapes
         {
             Bridge = "", SandboxID = "", HairpinMode = false, LinkLocalIPv6Address = "", LinkLocalIPv6PrefixLen = 0,
             Ports = new Dictionary<string, object>(), SandboxKey = "", Gateway = "", IPAddress = "", IPPrefixLen = 0, MacAddress = "",
-            Networks = new Dictionary<string, object>(),
+            Networks = Networks(v),
         },
     };
 
@@ -59,7 +59,7 @@ public static class ContainerShapes
         State = v.State.Status,
         Status = Describe(v, now),
         HostConfig = new { NetworkMode = NetworkMode(v) },
-        NetworkSettings = new { Networks = new Dictionary<string, object>() },
+        NetworkSettings = new { Networks = Networks(v) },
         Mounts = HostConfigShape.Mounts(v.HostConfig),
     };
 
@@ -80,6 +80,20 @@ public static class ContainerShapes
 
     /// <summary>The container's directory (its json-file log lives there, named by id).</summary>
     private static string ContainerDir(ContainerView v) => Path.GetDirectoryName(v.LogPath) ?? "";
+
+    /// <summary>
+    /// The one network the container is on, named honestly (see <see cref="ContainerNetwork"/>): "none" for docker's
+    /// default bridge mode until berth has networks, "host" for host. The endpoint has no address, as dockerd's for none.
+    /// </summary>
+    private static Dictionary<string, object> Networks(ContainerView v) => new()
+    {
+        [ContainerNetwork.Effective(v.HostConfig.NetworkMode)] = new
+        {
+            IPAMConfig = (object?)null, Links = (object?)null, Aliases = (object?)null, MacAddress = "", DriverOpts = (object?)null,
+            NetworkID = "", EndpointID = "", Gateway = "", IPAddress = "", IPPrefixLen = 0, IPv6Gateway = "",
+            GlobalIPv6Address = "", GlobalIPv6PrefixLen = 0, DNSNames = (object?)null,
+        },
+    };
 
     public static string NetworkMode(ContainerView v) => v.HostConfig.NetworkMode is { Length: > 0 } n ? n : "default";
 

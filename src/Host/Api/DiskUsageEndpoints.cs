@@ -12,10 +12,10 @@ public static class DiskUsageEndpoints
     {
         var images = (await ImageEndpoints.Ask<ImageDiskUsageReport>(reg, GetImageDiskUsage.Instance, ctx)).Usage;
         var containers = await ContainerEndpoints.Ask<ContainerList>(reg, new ListContainers(true), ctx);
-        var imageSizes = await OpsEndpoints.ImageSizes(reg, ctx);
+        var imageSizes = await ContainerSizes.ImageSizes(reg, ctx);
         var now = DateTimeOffset.UtcNow;
         var sized = new List<System.Text.Json.Nodes.JsonObject>();
-        foreach (var v in containers.Items) sized.Add(await OpsEndpoints.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
+        foreach (var v in containers.Items) sized.Add(await ContainerSizes.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
         return new JsonReply(new
         {
             images.LayersSize,

@@ -74,23 +74,14 @@ public static partial class Listeners
         {
             File.SetUnixFileMode(address.UnixPath!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
             if (gid is not { } group) continue;
-            Chown(address.UnixPath!, group);
+            FileSystem.Chown(address.UnixPath!, 0, group);
             if (Path.GetDirectoryName(Path.GetFullPath(address.UnixPath!)) == Path.GetFullPath(options.ExecRoot).TrimEnd('/'))
             {
-                Chown(options.ExecRoot, group);
+                FileSystem.Chown(options.ExecRoot, 0, group);
                 File.SetUnixFileMode(options.ExecRoot, ExactMode.Dir0710);
             }
         }
     }
-
-    private static void Chown(string path, uint gid)
-    {
-        if (chown(path, 0, gid) != 0)
-            throw new IOException($"chown({path}): errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
-    private static extern int chown(string path, uint owner, uint group);
 
     private static uint? GroupId(string name)
     {

@@ -1,4 +1,4 @@
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
 namespace Berth.Shim;
@@ -14,13 +14,13 @@ internal static class Launcher
         var paths = args.Paths;
         Directory.CreateDirectory(paths.StateDir);
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the berth-shim executable");
-        var log = Fd.Open(paths.ShimLog, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_APPEND, 0x180 /* 0600 */);
+        var log = Fd.Open(paths.ShimLog, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_APPEND, 0x180 /* 0600 */);
         var devnull = Fd.OpenDevNull();
         var (readEnd, writeEnd) = Fd.Pipe("ready line");
         var monitorArgv = new List<string> { self };
         monitorArgv.AddRange(argv);
         monitorArgv.Add(ShimArguments.MonitorFlag);
-        Spawn.Start(self, monitorArgv, new ChildStdio(devnull, writeEnd, log), newSession: true);
+        Spawner.Spawn(self, monitorArgv, new ChildStdio(devnull, writeEnd, log), newSession: true);
         Fd.Close(ref writeEnd);
         Fd.Close(ref log);
         Fd.Close(ref devnull);

@@ -1,10 +1,10 @@
 using Berth.Shim;
 using Berth.Shim.Monitor;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
-// Before anything is created: nothing of the shim's is ever open to other users (see ThreadUmask).
-ThreadUmask.SetForProcess(ThreadUmask.Private);
+// Before anything is created: nothing of the shim's is ever open to other users (see Umask).
+Umask.Set(Umask.Private);
 try
 {
     var parsed = ShimArguments.Parse(args);

@@ -352,4 +352,25 @@ public static class ContainerCommands
         await client.PostAsync($"/containers/{a.Positionals[0]}/rename", new QueryString().Add("name", a.Positionals[1]));
         return 0;
     }
+
+    /// <summary>docker container prune.</summary>
+    public static async Task<int> Prune(GlobalOptions g, string[] args)
+    {
+        const string usage = "container prune [OPTIONS]";
+        var a = Parse(usage, args,
+            Value("Provide filter values (e.g. \"until=<timestamp>\")", "--filter"),
+            Bool("Do not prompt for confirmation", "-f", "--force"));
+        if (a == null) return 0;
+        if (!a.Has("--force") && !ImageCommands.Confirm("WARNING! This will remove all stopped containers.")) return 0;
+        using var client = Session.Connect(g);
+        var report = await client.PostJsonAsync<JsonElement>("/containers/prune", new QueryString().Filters(ImageCommands.ParseFilters(a.All("--filter"))));
+        if (report.TryGetProperty("ContainersDeleted", out var deleted) && deleted.ValueKind == JsonValueKind.Array && deleted.GetArrayLength() > 0)
+        {
+            Console.WriteLine("Deleted Containers:");
+            foreach (var id in deleted.EnumerateArray()) Console.WriteLine(id.GetString());
+            Console.WriteLine();
+        }
+        Console.WriteLine($"Total reclaimed space: {HumanUnits.Size(report.GetProperty("SpaceReclaimed").GetInt64())}");
+        return 0;
+    }
 }

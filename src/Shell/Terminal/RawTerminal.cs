@@ -29,16 +29,16 @@ public sealed class RawTerminal : IDisposable
     /// <summary>Switches <paramref name="fd"/> (usually 0, stdin) to raw mode.</summary>
     public static unsafe RawTerminal Enable(int fd)
     {
-        if (Native.tcgetattr(fd, out var saved) != 0) throw Native.Error("tcgetattr", fd);
+        if (TerminalCalls.tcgetattr(fd, out var saved) != 0) throw TerminalCalls.Error("tcgetattr", fd);
         var raw = saved;
-        raw.InputFlags &= ~(Native.IGNBRK | Native.BRKINT | Native.PARMRK | Native.ISTRIP | Native.INLCR | Native.IGNCR | Native.ICRNL | Native.IXON);
-        raw.OutputFlags &= ~Native.OPOST;
-        raw.LocalFlags &= ~(Native.ECHO | Native.ECHONL | Native.ICANON | Native.ISIG | Native.IEXTEN);
-        raw.ControlFlags &= ~(Native.CSIZE | Native.PARENB);
-        raw.ControlFlags |= Native.CS8;
-        raw.ControlChars[Native.VMIN] = 1;
-        raw.ControlChars[Native.VTIME] = 0;
-        if (Native.tcsetattr(fd, Native.TCSANOW, raw) != 0) throw Native.Error("tcsetattr", fd);
+        raw.InputFlags &= ~(TerminalCalls.IGNBRK | TerminalCalls.BRKINT | TerminalCalls.PARMRK | TerminalCalls.ISTRIP | TerminalCalls.INLCR | TerminalCalls.IGNCR | TerminalCalls.ICRNL | TerminalCalls.IXON);
+        raw.OutputFlags &= ~TerminalCalls.OPOST;
+        raw.LocalFlags &= ~(TerminalCalls.ECHO | TerminalCalls.ECHONL | TerminalCalls.ICANON | TerminalCalls.ISIG | TerminalCalls.IEXTEN);
+        raw.ControlFlags &= ~(TerminalCalls.CSIZE | TerminalCalls.PARENB);
+        raw.ControlFlags |= TerminalCalls.CS8;
+        raw.ControlChars[TerminalCalls.VMIN] = 1;
+        raw.ControlChars[TerminalCalls.VTIME] = 0;
+        if (TerminalCalls.tcsetattr(fd, TerminalCalls.TCSANOW, raw) != 0) throw TerminalCalls.Error("tcsetattr", fd);
         return new RawTerminal(fd, saved);
     }
 
@@ -48,7 +48,7 @@ public sealed class RawTerminal : IDisposable
     public void Restore()
     {
         if (Interlocked.Exchange(ref _restored, 1) != 0) return;
-        if (Native.tcsetattr(_fd, Native.TCSANOW, _saved) != 0) throw Native.Error("tcsetattr", _fd);
+        if (TerminalCalls.tcsetattr(_fd, TerminalCalls.TCSANOW, _saved) != 0) throw TerminalCalls.Error("tcsetattr", _fd);
     }
 
     public void Dispose()

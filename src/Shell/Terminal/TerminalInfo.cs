@@ -6,12 +6,12 @@ public readonly record struct TerminalSize(int Rows, int Columns);
 /// <summary>Terminal queries: is a descriptor a TTY, and how large is its window (TIOCGWINSZ).</summary>
 public static class TerminalInfo
 {
-    public static bool IsTerminal(int fd) => Native.isatty(fd) == 1;
+    public static bool IsTerminal(int fd) => TerminalCalls.isatty(fd) == 1;
 
     public static TerminalSize GetSize(int fd)
     {
         var ws = new WinSize();
-        if (Native.ioctl_winsize(fd, Native.TIOCGWINSZ, ref ws) != 0) throw Native.Error("ioctl(TIOCGWINSZ)", fd);
+        if (TerminalCalls.ioctl_winsize(fd, TerminalCalls.TIOCGWINSZ, ref ws) != 0) throw TerminalCalls.Error("ioctl(TIOCGWINSZ)", fd);
         return new TerminalSize(ws.Rows, ws.Columns);
     }
 
@@ -19,6 +19,6 @@ public static class TerminalInfo
     public static void SetSize(int fd, TerminalSize size)
     {
         var ws = new WinSize { Rows = (ushort)size.Rows, Columns = (ushort)size.Columns };
-        if (Native.ioctl_winsize(fd, Native.TIOCSWINSZ, ref ws) != 0) throw Native.Error("ioctl(TIOCSWINSZ)", fd);
+        if (TerminalCalls.ioctl_winsize(fd, TerminalCalls.TIOCSWINSZ, ref ws) != 0) throw TerminalCalls.Error("ioctl(TIOCSWINSZ)", fd);
     }
 }

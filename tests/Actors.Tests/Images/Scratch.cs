@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Mounts;
 
 namespace Berth.Actors.Tests.Images;
 
@@ -29,7 +30,7 @@ public sealed class Scratch : IDisposable
         // Anything a test mounted below the scratch dir goes first (deepest first).
         var mounts = File.ReadAllLines("/proc/self/mounts").Select(l => l.Split(' ')[1])
             .Where(m => m.StartsWith(Root, StringComparison.Ordinal)).OrderByDescending(m => m.Length);
-        foreach (var mount in mounts) Overlay.Unmount(mount);
+        foreach (var mount in mounts) OverlayMount.Unmount(mount);
         if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
     }
 }

@@ -111,6 +111,37 @@ public sealed class HealthcheckSpecs : SelfHealingDaemon
     }
 
     [Fact]
+    public async Task A_probe_runs_under_the_containers_shim_and_berthd_starts_no_process_for_it()
+    {
+        var name = Name("noforks");
+        await Ok("run", "-d", "--name", name, "--health-cmd", "touch /tmp/probing; sleep 1000", "--health-interval", "200ms",
+            "--health-timeout", "10m", "busybox", "sleep", "1000");
+        var pid = (await Inspect(name)).GetProperty("State").GetProperty("Pid").GetInt32();
+        var probing = $"/proc/{pid}/root/tmp/probing";
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!File.Exists(probing))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the probe never ran\nberthd:\n{Daemon.Log}");
+            await Task.Delay(50);
+        }
+
+        // The probe is running now (it sleeps until its 10-minute timeout): whatever runs it is not berthd's child.
+        var children = Children(Daemon.Pid);
+        Assert.True(children.Count == 0, "berthd has child processes: " + string.Join(", ", children.Select(Command)));
+    }
+
+    /// <summary>The pids whose parent is <paramref name="pid"/>, from every thread's children list.</summary>
+    private static List<string> Children(int pid) =>
+        [.. Directory.EnumerateDirectories($"/proc/{pid}/task")
+            .SelectMany(t => File.ReadAllText(Path.Combine(t, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))];
+
+    private static string Command(string pid)
+    {
+        try { return $"{pid} ({File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()})"; }
+        catch (IOException) { return pid + " (gone)"; }
+    }
+
+    [Fact]
     public async Task An_unknown_health_on_failure_value_is_refused_with_400()
     {
         var r = await Docker("create", "--label", "berth.health-on-failure=reboot", "busybox", "true");

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Xunit;
 using Berth.Shim.Client;
 using Berth.Shim.Protocol;
@@ -10,24 +9,11 @@ namespace Berth.Runtime.Tests.Shim;
 [Collection(ShimCollection.Name)]
 public sealed class ShimExecSpecs
 {
-    private static JsonElement Process(string[] args, bool terminal = false) =>
-        JsonSerializer.SerializeToElement(new JsonObject
-        {
-            ["terminal"] = terminal,
-            ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
-            ["args"] = new JsonArray(args.Select(a => (JsonNode)a!).ToArray()),
-            ["env"] = new JsonArray("PATH=/bin:/usr/bin", "TERM=xterm"),
-            ["cwd"] = "/",
-        });
+    private static JsonElement Process(string[] args, bool terminal = false) => ShimUnderTest.Process(args, terminal);
 
     private static string NewExecId() => Guid.NewGuid().ToString("N");
 
-    private static async Task<ShimUnderTest> RunningSleeper()
-    {
-        var shim = await ShimUnderTest.Launch(["sleep", "300"]);
-        await shim.Start();
-        return shim;
-    }
+    private static Task<ShimUnderTest> RunningSleeper() => ShimUnderTest.RunningSleeper();
 
     [Fact]
     public async Task An_exec_streams_both_outputs_and_reports_its_exit_code()

@@ -66,6 +66,25 @@ public sealed class ShimUnderTest : IAsyncDisposable
         }
     }
 
+    /// <summary>A container running `sleep 300`, started: what execs and probes run in.</summary>
+    public static async Task<ShimUnderTest> RunningSleeper()
+    {
+        var shim = await Launch(["sleep", "300"]);
+        await shim.Start();
+        return shim;
+    }
+
+    /// <summary>An OCI process for `runtime exec`: root, a PATH, cwd "/".</summary>
+    public static JsonElement Process(string[] args, bool terminal = false) =>
+        JsonSerializer.SerializeToElement(new JsonObject
+        {
+            ["terminal"] = terminal,
+            ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+            ["args"] = new JsonArray(args.Select(a => (JsonNode)a!).ToArray()),
+            ["env"] = new JsonArray("PATH=/bin:/usr/bin", "TERM=xterm"),
+            ["cwd"] = "/",
+        });
+
     public Task<ShimClient> Connect() => ShimClient.ConnectAsync(Arguments.StateDir, Timeout);
 
     public async Task<ShimAttachment> Attach(bool stdin = false, bool stdout = true, bool stderr = true)
@@ -147,11 +166,11 @@ public sealed class ShimUnderTest : IAsyncDisposable
         }
         if (!shutDown && ShimPid() is { } pid && IsShim(pid))
         {
-            try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
         }
         if (Directory.Exists(Path.Combine(RuntimeRoot, Id)))
         {
-            using var delete = Process.Start(new ProcessStartInfo(Runtime, ["--root", RuntimeRoot, "delete", "--force", Id])
+            using var delete = System.Diagnostics.Process.Start(new ProcessStartInfo(Runtime, ["--root", RuntimeRoot, "delete", "--force", Id])
                 { RedirectStandardError = true })!;
             await delete.WaitForExitAsync();
         }

@@ -37,23 +37,23 @@ public sealed class TerminalSpecs
     public void Raw_mode_turns_off_echo_line_editing_signals_and_cr_translation_then_restores_them()
     {
         using var pty = new PseudoTerminal();
-        Native.tcgetattr(pty.Slave, out var before);
-        Assert.NotEqual(0u, before.LocalFlags & Native.ICANON);
+        TerminalCalls.tcgetattr(pty.Slave, out var before);
+        Assert.NotEqual(0u, before.LocalFlags & TerminalCalls.ICANON);
 
         using (RawTerminal.Enable(pty.Slave))
         {
-            Native.tcgetattr(pty.Slave, out var raw);
-            Assert.Equal(0u, raw.LocalFlags & (Native.ECHO | Native.ICANON | Native.ISIG | Native.IEXTEN));
-            Assert.Equal(0u, raw.InputFlags & (Native.ICRNL | Native.IXON));
-            Assert.Equal(0u, raw.OutputFlags & Native.OPOST);
-            Assert.Equal(Native.CS8, raw.ControlFlags & Native.CSIZE);
+            TerminalCalls.tcgetattr(pty.Slave, out var raw);
+            Assert.Equal(0u, raw.LocalFlags & (TerminalCalls.ECHO | TerminalCalls.ICANON | TerminalCalls.ISIG | TerminalCalls.IEXTEN));
+            Assert.Equal(0u, raw.InputFlags & (TerminalCalls.ICRNL | TerminalCalls.IXON));
+            Assert.Equal(0u, raw.OutputFlags & TerminalCalls.OPOST);
+            Assert.Equal(TerminalCalls.CS8, raw.ControlFlags & TerminalCalls.CSIZE);
 
             // The kernel now hands over a carriage return as it is, without waiting for a line.
             PseudoTerminal.Write(pty.Master, "q\r");
             Assert.Equal("q\r", PseudoTerminal.Read(pty.Slave));
         }
 
-        Native.tcgetattr(pty.Slave, out var after);
+        TerminalCalls.tcgetattr(pty.Slave, out var after);
         Assert.Equal(before.LocalFlags, after.LocalFlags);
         Assert.Equal(before.InputFlags, after.InputFlags);
         Assert.Equal(before.OutputFlags, after.OutputFlags);

@@ -25,8 +25,8 @@ public static class OciMounts
         };
         // docker always binds its own /etc/resolv.conf, /etc/hostname and /etc/hosts unless the user mounts one there.
         var etc = new List<Mount>();
-        foreach (var (target, file) in new[] { ("/etc/resolv.conf", ContainerFiles.ResolvConf(containerDir)),
-                     ("/etc/hostname", ContainerFiles.Hostname(containerDir)), ("/etc/hosts", ContainerFiles.Hosts(containerDir)) })
+        foreach (var (target, file) in new[] { ("/etc/resolv.conf", EtcFiles.ResolvConf(containerDir)),
+                     ("/etc/hostname", EtcFiles.Hostname(containerDir)), ("/etc/hosts", EtcFiles.Hosts(containerDir)) })
             etc.Add(new Mount { Destination = target, Type = "bind", Source = file, Options = ["rbind", "rprivate", .. h.ReadonlyRootfs ? new[] { "ro" } : []] });
         var all = defaults.Where(m => !taken.Contains(m.Destination)).Concat(etc.Where(m => !taken.Contains(m.Destination))).Concat(user).ToList();
         if (initBinary != null) all.Add(new Mount { Destination = InitTarget, Type = "bind", Source = initBinary, Options = ["bind", "ro"] });

@@ -1,4 +1,5 @@
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers.Files;
 
@@ -29,7 +30,7 @@ public static class ArchiveExtractor
             var existing = Lookup(parent, baseName);
             if (existing is { } st)
             {
-                var isDir = st.Type == Native.S_IFDIR;
+                var isDir = st.Type == FileStatus.S_IFDIR;
                 var wantsDir = entry.Type == TarEntryType.Directory;
                 if (options.NoOverwriteDirNonDir && isDir && !wantsDir)
                     throw new ContainerFileException(400, $"cannot overwrite directory \"/{string.Join('/', comps)}\" with non-directory \"{entry.Name}\"");
@@ -41,7 +42,7 @@ public static class ArchiveExtractor
             switch (entry.Type)
             {
                 case TarEntryType.Directory:
-                    if (existing is not { Type: Native.S_IFDIR }) Native.MkdirAt(parent.Fd, baseName, 0b111_000_000);
+                    if (existing is not { Type: FileStatus.S_IFDIR }) FileSystem.MkdirAt(parent.Fd, baseName, 0b111_000_000);
                     dirTimes.Add((comps, entry.ModTime));
                     break;
                 case TarEntryType.Regular:
@@ -51,16 +52,16 @@ public static class ArchiveExtractor
                 }
                 case TarEntryType.Symlink:
                     // The link itself may point anywhere; it is only ever followed inside the container's root.
-                    Native.SymlinkAt(entry.LinkName, parent.Fd, baseName);
+                    FileSystem.SymlinkAt(entry.LinkName, parent.Fd, baseName);
                     break;
                 case TarEntryType.Hardlink:
                 {
                     var target = Components(entry.LinkName);
                     if (target.Length == 0) throw new ContainerFileException(400, $"tar entry \"{entry.Name}\" is a hardlink to the destination directory");
                     using var targetParent = Walk(root, target[..^1], entry.LinkName);
-                    if (Lookup(targetParent, target[^1]) is not { } t || t.Type == Native.S_IFDIR)
+                    if (Lookup(targetParent, target[^1]) is not { } t || t.Type == FileStatus.S_IFDIR)
                         throw new ContainerFileException(400, $"tar entry \"{entry.Name}\" is a hardlink to \"{entry.LinkName}\", which is not a file in the destination");
-                    Native.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
+                    FileSystem.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
                     break;
                 }
                 case TarEntryType.CharDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
@@ -71,18 +72,18 @@ public static class ArchiveExtractor
 
             // docker cp makes root the owner unless -a (copyUIDGID) asks for the tar's ids. chown clears setuid, so mode after.
             var (uid, gid) = options.CopyUidGid ? ((uint)entry.Uid, (uint)entry.Gid) : (0u, 0u);
-            Native.LchownAt(parent.Fd, baseName, uid, gid);
+            FileSystem.LchownAt(parent.Fd, baseName, uid, gid);
             foreach (var (name, value) in entry.Xattrs)
-                if (!name.StartsWith("trusted.overlay.", StringComparison.Ordinal)) Native.Lsetxattr(parent.ProcPath(baseName), name, value);
-            if (entry.Type != TarEntryType.Symlink) Native.ChmodAt(parent.Fd, baseName, entry.Mode & 0xFFF);
-            if (entry.Type != TarEntryType.Directory) Native.LutimesAt(parent.Fd, baseName, entry.ModTime, entry.ModTime);
+                if (!name.StartsWith("trusted.overlay.", StringComparison.Ordinal)) ExtendedAttributes.Set(parent.ProcPath(baseName), name, value);
+            if (entry.Type != TarEntryType.Symlink) FileSystem.ChmodAt(parent.Fd, baseName, entry.Mode & 0xFFF);
+            if (entry.Type != TarEntryType.Directory) FileSystem.LutimesAt(parent.Fd, baseName, entry.ModTime, entry.ModTime);
         }
 
         // Directory mtimes last, deepest first: creating children would change them again.
         foreach (var (comps, mtime) in dirTimes.OrderByDescending(d => d.Components.Length))
         {
             using var parent = Walk(root, comps[..^1], string.Join('/', comps));
-            if (Lookup(parent, comps[^1]) is { Type: Native.S_IFDIR }) Native.LutimesAt(parent.Fd, comps[^1], mtime, mtime);
+            if (Lookup(parent, comps[^1]) is { Type: FileStatus.S_IFDIR }) FileSystem.LutimesAt(parent.Fd, comps[^1], mtime, mtime);
         }
         return count;
     }
@@ -100,15 +101,15 @@ public static class ArchiveExtractor
         catch (InvalidDataException e) { throw new ContainerFileException(400, e.Message.Replace("layer ", "tar ")); }
     }
 
-    private static Native.Statx? Lookup(SafeDir dir, string name)
+    private static Statx? Lookup(SafeDir dir, string name)
     {
-        try { return Native.StatAt(dir.Fd, name); }
-        catch (NativeException e) when (e.Errno == Native.ENOENT) { return null; }
+        try { return FileStatus.StatAt(dir.Fd, name); }
+        catch (SyscallException e) when (e.ErrorNumber == Errno.ENOENT) { return null; }
     }
 
     private static void Remove(SafeDir parent, string name, bool isDir)
     {
-        if (!isDir) { Native.UnlinkAt(parent.Fd, name, 0); return; }
+        if (!isDir) { FileSystem.UnlinkAt(parent.Fd, name, 0); return; }
         Directory.Delete(parent.ProcPath(name), recursive: true);
     }
 }

@@ -1,4 +1,5 @@
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers.Files;
 
@@ -14,7 +15,7 @@ public sealed record PathStat(string Name, long Size, uint Mode, DateTimeOffset 
         GoModeSocket = 1u << 24, GoModeSetuid = 1u << 23, GoModeSetgid = 1u << 22, GoModeCharDevice = 1u << 21, GoModeSticky = 1u << 20;
 
     /// <summary>Go's os.FileMode for a stat result, as docker reports it.</summary>
-    internal static uint GoMode(Native.Statx st)
+    internal static uint GoMode(Statx st)
     {
         var mode = st.Permissions & 0x1FFu;
         if ((st.Permissions & 0x800) != 0) mode |= GoModeSetuid;
@@ -22,12 +23,12 @@ public sealed record PathStat(string Name, long Size, uint Mode, DateTimeOffset 
         if ((st.Permissions & 0x200) != 0) mode |= GoModeSticky;
         mode |= st.Type switch
         {
-            Native.S_IFDIR => GoModeDir,
-            Native.S_IFLNK => GoModeSymlink,
-            Native.S_IFBLK => GoModeDevice,
-            Native.S_IFCHR => GoModeDevice | GoModeCharDevice,
-            Native.S_IFIFO => GoModeNamedPipe,
-            Native.S_IFSOCK => GoModeSocket,
+            FileStatus.S_IFDIR => GoModeDir,
+            FileStatus.S_IFLNK => GoModeSymlink,
+            FileStatus.S_IFBLK => GoModeDevice,
+            FileStatus.S_IFCHR => GoModeDevice | GoModeCharDevice,
+            FileStatus.S_IFIFO => GoModeNamedPipe,
+            FileStatus.S_IFSOCK => GoModeSocket,
             _ => 0u,
         };
         return mode;

@@ -86,7 +86,7 @@ public sealed class ContentStore
     {
         var final = PathOf(digest);
         File.Move(tempPath, final, overwrite: true);   // rename(2): atomic within the filesystem
-        Native.FsyncDirectory(Path.GetDirectoryName(final)!);
+        Fd.FsyncDirectory(Path.GetDirectoryName(final)!);
     }
 }
 

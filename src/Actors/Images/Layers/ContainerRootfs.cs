@@ -1,6 +1,10 @@
+using Berth.Runtime.Mounts;
 using Berth.Runtime.Native;
 
 namespace Berth.Actors.Images.Layers;
+
+/// <summary>Where a container's root filesystem lives: the image snapshots (top first) plus its own upper and work dirs.</summary>
+public sealed record RootfsLayout(IReadOnlyList<string> LowerDirs, string UpperDir, string WorkDir, string MergedDir);
 
 /// <summary>
 /// A container's root filesystem under &lt;data-root&gt;/containers/&lt;id&gt;/rootfs: overlay of the image snapshots
@@ -24,7 +28,7 @@ public static class ContainerRootfs
     {
         if (IsMounted(layout.MergedDir)) return;
         EnsureInitLayer(layout);
-        Overlay.Mount(layout);
+        MountOverlay(layout);
     }
 
     private static readonly string[] InitFiles = ["etc/hostname", "etc/hosts", "etc/resolv.conf"];
@@ -51,10 +55,10 @@ public static class ContainerRootfs
         Directory.Move(tmp, init);
     }
 
-    public static void Unmount(RootfsLayout layout) => Overlay.Unmount(layout.MergedDir);
+    public static void Unmount(RootfsLayout layout) => OverlayMount.Unmount(layout.MergedDir);
 
     /// <summary>GET /containers/{id}/changes.</summary>
-    public static IReadOnlyList<FilesystemChange> Changes(RootfsLayout layout) => Overlay.Changes(layout.UpperDir, layout.LowerDirs);
+    public static IReadOnlyList<FilesystemChange> Changes(RootfsLayout layout) => OverlayChanges.Of(layout.UpperDir, layout.LowerDirs);
 
     /// <summary>GET /containers/{id}/changes in the response shape ({"Path","Kind"}).</summary>
     public static IReadOnlyList<Protocol.ContainerChange> ChangesForApi(RootfsLayout layout) =>
@@ -67,10 +71,10 @@ public static class ContainerRootfs
         if (mountedHere)
         {
             EnsureInitLayer(layout);
-            Overlay.Mount(layout);
+            MountOverlay(layout);
         }
         try { DirectoryArchiver.Write(layout.MergedDir, output); }
-        finally { if (mountedHere) Overlay.Unmount(layout.MergedDir); }
+        finally { if (mountedHere) OverlayMount.Unmount(layout.MergedDir); }
     }
 
     /// <summary>The container's changes as an OCI layer (for commit): whiteouts and opaque dirs in OCI form.</summary>
@@ -79,10 +83,16 @@ public static class ContainerRootfs
     /// <summary>Removes upper, work and merged dirs (after unmounting).</summary>
     public static void Remove(RootfsLayout layout)
     {
-        Overlay.Unmount(layout.MergedDir);
+        OverlayMount.Unmount(layout.MergedDir);
         var root = Path.GetDirectoryName(layout.UpperDir)!;
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
     }
+
+    /// <remarks>
+    /// What keeps other users out of the container's root is the parents: the rootfs dir (0700) in the container's dir (0710).
+    /// </remarks>
+    private static void MountOverlay(RootfsLayout layout) =>
+        OverlayMount.Mount(layout.LowerDirs, layout.UpperDir, layout.WorkDir, layout.MergedDir);
 
     private static bool IsMounted(string dir)
     {

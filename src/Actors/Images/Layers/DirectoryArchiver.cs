@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Images.Layers;
 
@@ -25,8 +26,8 @@ public static class DirectoryArchiver
         {
             var relPath = rel.Length == 0 ? name : rel + "/" + name;
             var full = Path.Combine(root, relPath);
-            var st = Native.Lstat(full);
-            if (overlayUpper && st.Type == Native.S_IFCHR && st.RdevMajor == 0 && st.RdevMinor == 0)
+            var st = FileStatus.Lstat(full);
+            if (overlayUpper && st.IsWhiteout)
             {
                 var wh = Entry(rel.Length == 0 ? LayerPath.WhiteoutPrefix + name : rel + "/" + LayerPath.WhiteoutPrefix + name, st, TarEntryType.Regular);
                 wh.Mode = 0; wh.Size = 0;
@@ -35,23 +36,23 @@ public static class DirectoryArchiver
             }
             var entry = Entry(relPath, st, st.Type switch
             {
-                Native.S_IFDIR => TarEntryType.Directory,
-                Native.S_IFREG => TarEntryType.Regular,
-                Native.S_IFLNK => TarEntryType.Symlink,
-                Native.S_IFCHR => TarEntryType.CharDevice,
-                Native.S_IFBLK => TarEntryType.BlockDevice,
-                Native.S_IFIFO => TarEntryType.Fifo,
+                FileStatus.S_IFDIR => TarEntryType.Directory,
+                FileStatus.S_IFREG => TarEntryType.Regular,
+                FileStatus.S_IFLNK => TarEntryType.Symlink,
+                FileStatus.S_IFCHR => TarEntryType.CharDevice,
+                FileStatus.S_IFBLK => TarEntryType.BlockDevice,
+                FileStatus.S_IFIFO => TarEntryType.Fifo,
                 _ => (TarEntryType?)null,
             } ?? TarEntryType.Fifo);
-            if (st.Type == Native.S_IFSOCK) continue;   // sockets cannot be archived; tar skips them too
-            foreach (var xattr in Native.Llistxattr(full))
+            if (st.Type == FileStatus.S_IFSOCK) continue;   // sockets cannot be archived; tar skips them too
+            foreach (var xattr in ExtendedAttributes.List(full))
             {
                 if (overlayUpper && xattr.StartsWith("trusted.overlay.", StringComparison.Ordinal)) continue;
-                if (Native.Lgetxattr(full, xattr) is { } value) entry.Xattrs[xattr] = value;
+                if (ExtendedAttributes.Get(full, xattr) is { } value) entry.Xattrs[xattr] = value;
             }
-            if (st.Type == Native.S_IFLNK) entry.LinkName = Native.ReadlinkAt(Native.AT_FDCWD, full);
-            if (st.Type is Native.S_IFCHR or Native.S_IFBLK) { entry.DevMajor = st.RdevMajor; entry.DevMinor = st.RdevMinor; }
-            if (st.Type == Native.S_IFREG && st.Nlink > 1)
+            if (st.Type == FileStatus.S_IFLNK) entry.LinkName = FileSystem.ReadlinkAt(Sys.AT_FDCWD, full);
+            if (st.Type is FileStatus.S_IFCHR or FileStatus.S_IFBLK) { entry.DevMajor = st.RdevMajor; entry.DevMinor = st.RdevMinor; }
+            if (st.Type == FileStatus.S_IFREG && st.Nlink > 1)
             {
                 var key = (st.DevMajor, st.DevMinor, st.Ino);
                 if (links.TryGetValue(key, out var first))
@@ -64,7 +65,7 @@ public static class DirectoryArchiver
                 }
                 links[key] = relPath;
             }
-            if (st.Type == Native.S_IFREG)
+            if (st.Type == FileStatus.S_IFREG)
             {
                 entry.Size = (long)st.Size;
                 using var data = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
@@ -72,9 +73,9 @@ public static class DirectoryArchiver
                 continue;
             }
             writer.Write(entry);
-            if (st.Type == Native.S_IFDIR)
+            if (st.Type == FileStatus.S_IFDIR)
             {
-                if (overlayUpper && Native.Lgetxattr(full, "trusted.overlay.opaque") is { } opaque && Encoding.ASCII.GetString(opaque) == "y")
+                if (overlayUpper && ExtendedAttributes.Get(full, "trusted.overlay.opaque") is { } opaque && Encoding.ASCII.GetString(opaque) == "y")
                 {
                     var marker = Entry(relPath + "/" + LayerPath.OpaqueMarker, st, TarEntryType.Regular);
                     marker.Mode = 0; marker.Size = 0;
@@ -85,7 +86,7 @@ public static class DirectoryArchiver
         }
     }
 
-    private static TarEntry Entry(string name, Native.Statx st, TarEntryType type) => new()
+    private static TarEntry Entry(string name, Statx st, TarEntryType type) => new()
     {
         Name = name,
         Type = type,

@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Images.Layers;
 
@@ -41,7 +42,7 @@ public static class LayerUnpacker
 
             if (baseName == LayerPath.OpaqueMarker)
             {
-                Native.Lsetxattr(parent.ProcPath(), "trusted.overlay.opaque", OpaqueValue);
+                ExtendedAttributes.Set(parent.ProcPath(), "trusted.overlay.opaque", OpaqueValue);
                 continue;
             }
             if (baseName.StartsWith(LayerPath.WhiteoutMetaPrefix, StringComparison.Ordinal)) continue;   // aufs metadata (.wh..wh.plnk etc.)
@@ -50,32 +51,32 @@ public static class LayerUnpacker
                 var hidden = baseName[LayerPath.WhiteoutPrefix.Length..];
                 if (hidden.Length == 0) throw new InvalidDataException($"layer entry \"{entry.Name}\" is a whiteout without a name");
                 // A whiteout never hides what this same layer added; otherwise it shadows the lower layers' path.
-                if (!Exists(parent, hidden)) Native.MknodAt(parent.Fd, hidden, Native.S_IFCHR, 0, 0);
+                if (!Exists(parent, hidden)) FileSystem.MknodAt(parent.Fd, hidden, FileStatus.S_IFCHR, 0, 0);
                 continue;
             }
 
             var existing = Lookup(parent, baseName);
             if (existing is { } st)
             {
-                var keepDir = entry.Type == TarEntryType.Directory && st.Type == Native.S_IFDIR;
-                if (!keepDir) Remove(parent, baseName, st.Type == Native.S_IFDIR);
+                var keepDir = entry.Type == TarEntryType.Directory && st.Type == FileStatus.S_IFDIR;
+                if (!keepDir) Remove(parent, baseName, st.Type == FileStatus.S_IFDIR);
             }
 
             switch (entry.Type)
             {
                 case TarEntryType.Directory:
-                    if (existing is not { Type: Native.S_IFDIR }) Native.MkdirAt(parent.Fd, baseName, 0b111_000_000);
+                    if (existing is not { Type: FileStatus.S_IFDIR }) FileSystem.MkdirAt(parent.Fd, baseName, 0b111_000_000);
                     dirTimes.Add((comps, entry.ModTime));
                     break;
                 case TarEntryType.Regular:
                 {
                     LayerUnpacker.WriteNewFile(parent.Fd, baseName, reader.Data);
-                    var written = Native.StatAt(parent.Fd, baseName);
+                    var written = FileStatus.StatAt(parent.Fd, baseName);
                     if (written.Size > 0 && seenInodes.Add(written.Ino)) size += (long)written.Size;
                     break;
                 }
                 case TarEntryType.Symlink:
-                    Native.SymlinkAt(entry.LinkName, parent.Fd, baseName);
+                    FileSystem.SymlinkAt(entry.LinkName, parent.Fd, baseName);
                     size += Encoding.UTF8.GetByteCount(entry.LinkName);
                     break;
                 case TarEntryType.Hardlink:
@@ -85,7 +86,7 @@ public static class LayerUnpacker
                     using var targetParent = SafeDir.Walk(root, target[..^1], create: false, entry.LinkName);
                     if (Lookup(targetParent, target[^1]) is null)
                         throw new InvalidDataException($"layer entry \"{entry.Name}\" is a hardlink to \"{entry.LinkName}\", which this layer does not contain");
-                    Native.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
+                    FileSystem.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
                     break;
                 }
                 case TarEntryType.CharDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
@@ -94,30 +95,30 @@ public static class LayerUnpacker
             }
 
             // Order matters: chown clears setuid/setgid, so the mode comes after it.
-            Native.LchownAt(parent.Fd, baseName, (uint)entry.Uid, (uint)entry.Gid);
+            FileSystem.LchownAt(parent.Fd, baseName, (uint)entry.Uid, (uint)entry.Gid);
             foreach (var (name, value) in entry.Xattrs)
-                if (!IsOverlayPrivate(name)) Native.Lsetxattr(parent.ProcPath(baseName), name, value);
-            if (entry.Type != TarEntryType.Symlink) Native.ChmodAt(parent.Fd, baseName, entry.Mode & 0xFFF);
+                if (!IsOverlayPrivate(name)) ExtendedAttributes.Set(parent.ProcPath(baseName), name, value);
+            if (entry.Type != TarEntryType.Symlink) FileSystem.ChmodAt(parent.Fd, baseName, entry.Mode & 0xFFF);
             if (entry.Type is not (TarEntryType.Directory or TarEntryType.Hardlink))
-                Native.LutimesAt(parent.Fd, baseName, entry.ModTime, entry.ModTime);
+                FileSystem.LutimesAt(parent.Fd, baseName, entry.ModTime, entry.ModTime);
         }
 
         // Directory mtimes last, deepest first: creating children would change them again.
         foreach (var (comps, mtime) in dirTimes.OrderByDescending(d => d.Components.Length))
         {
-            if (comps.Length == 0) { Native.LutimesAt(Native.AT_FDCWD, targetDir, mtime, mtime); continue; }
+            if (comps.Length == 0) { FileSystem.LutimesAt(Sys.AT_FDCWD, targetDir, mtime, mtime); continue; }
             using var parent = SafeDir.Walk(root, comps[..^1], create: false, string.Join('/', comps));
-            if (Lookup(parent, comps[^1]) is { Type: Native.S_IFDIR }) Native.LutimesAt(parent.Fd, comps[^1], mtime, mtime);
+            if (Lookup(parent, comps[^1]) is { Type: FileStatus.S_IFDIR }) FileSystem.LutimesAt(parent.Fd, comps[^1], mtime, mtime);
         }
         return new UnpackResult(size, count);
     }
 
     private static void ApplyRootAttributes(string dir, TarEntry entry)
     {
-        Native.LchownAt(Native.AT_FDCWD, dir, (uint)entry.Uid, (uint)entry.Gid);
+        FileSystem.LchownAt(Sys.AT_FDCWD, dir, (uint)entry.Uid, (uint)entry.Gid);
         foreach (var (name, value) in entry.Xattrs)
-            if (!IsOverlayPrivate(name)) Native.Lsetxattr(dir, name, value);
-        Native.ChmodAt(Native.AT_FDCWD, dir, entry.Mode & 0xFFF);
+            if (!IsOverlayPrivate(name)) ExtendedAttributes.Set(dir, name, value);
+        FileSystem.ChmodAt(Sys.AT_FDCWD, dir, entry.Mode & 0xFFF);
     }
 
     /// <summary>
@@ -129,15 +130,15 @@ public static class LayerUnpacker
 
     private static bool Exists(SafeDir dir, string name) => Lookup(dir, name) is not null;
 
-    private static Native.Statx? Lookup(SafeDir dir, string name)
+    private static Statx? Lookup(SafeDir dir, string name)
     {
-        try { return Native.StatAt(dir.Fd, name); }
-        catch (NativeException e) when (e.Errno == Native.ENOENT) { return null; }
+        try { return FileStatus.StatAt(dir.Fd, name); }
+        catch (SyscallException e) when (e.ErrorNumber == Errno.ENOENT) { return null; }
     }
 
     private static void Remove(SafeDir parent, string name, bool isDir)
     {
-        if (!isDir) { Native.UnlinkAt(parent.Fd, name, 0); return; }
+        if (!isDir) { FileSystem.UnlinkAt(parent.Fd, name, 0); return; }
         // Through /proc/self/fd the parent resolves to the directory we hold; Directory.Delete unlinks symlinks, never follows them.
         Directory.Delete(parent.ProcPath(name), recursive: true);
     }
@@ -145,8 +146,8 @@ public static class LayerUnpacker
     /// <summary>A new regular file from a tar entry's data: never follows or reuses an existing name (O_EXCL|O_NOFOLLOW).</summary>
     internal static void WriteNewFile(int dirFd, string name, Stream data)
     {
-        var fd = Native.OpenAt(dirFd, name, Native.O_WRONLY | Native.O_CREAT | Native.O_EXCL | Native.O_NOFOLLOW, 0b110_000_000);
-        using var file = Native.FileStreamFor(fd, FileAccess.Write);
+        var fd = FileSystem.OpenAt(dirFd, name, Sys.O_WRONLY | Sys.O_CREAT | Sys.O_EXCL | Sys.O_NOFOLLOW, 0b110_000_000);
+        using var file = Fd.Stream(fd, FileAccess.Write);
         data.CopyTo(file, 1 << 16);
     }
 
@@ -155,11 +156,11 @@ public static class LayerUnpacker
     {
         var (kind, major, minor) = entry.Type switch
         {
-            TarEntryType.CharDevice => (Native.S_IFCHR, entry.DevMajor, entry.DevMinor),
-            TarEntryType.BlockDevice => (Native.S_IFBLK, entry.DevMajor, entry.DevMinor),
-            TarEntryType.Fifo => (Native.S_IFIFO, 0u, 0u),
+            TarEntryType.CharDevice => (FileStatus.S_IFCHR, entry.DevMajor, entry.DevMinor),
+            TarEntryType.BlockDevice => (FileStatus.S_IFBLK, entry.DevMajor, entry.DevMinor),
+            TarEntryType.Fifo => (FileStatus.S_IFIFO, 0u, 0u),
             _ => throw new ArgumentException($"tar entry \"{entry.Name}\" is not a device or fifo"),
         };
-        Native.MknodAt(dirFd, name, kind | 0b110_000_000, major, minor);
+        FileSystem.MknodAt(dirFd, name, kind | 0b110_000_000, major, minor);
     }
 }

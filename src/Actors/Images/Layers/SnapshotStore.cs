@@ -88,7 +88,7 @@ public sealed class SnapshotStore
             {
                 return chainId;   // a concurrent unpack of the same layer got there first; ours is discarded
             }
-            Native.FsyncDirectory(Root);
+            Fd.FsyncDirectory(Root);
             return chainId;
         }
         finally

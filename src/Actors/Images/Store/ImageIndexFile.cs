@@ -39,7 +39,7 @@ public sealed class ImageIndexFile(string dataRoot)
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, Path, overwrite: true);
-            Native.FsyncDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            Fd.FsyncDirectory(System.IO.Path.GetDirectoryName(Path)!);
         }
         finally
         {

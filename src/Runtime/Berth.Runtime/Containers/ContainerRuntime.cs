@@ -189,20 +189,20 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
         foreach (var w in HookRunner.RunAllWarn("poststart", r.Spec.Hooks?.Poststart, OciJson.Serialize(StateOf(r, Status.Running))))
             _debug("warning: " + w);
         if (detach) return 0;
-        var status = WaitForwardingSignals(r.Pid);
+        var exit = WaitForwardingSignals(r.Pid);
         Trace("container exited");
         Delete(id, force: true);
         Trace("deleted");
-        return Spawner.ExitCode(status);
+        return exit.ExitCode;
     }
 
     /// <summary>Waits for our child, passing termination signals on to it as runc does.</summary>
-    private static int WaitForwardingSignals(int pid)
+    private static ChildExit WaitForwardingSignals(int pid)
     {
         var regs = new List<PosixSignalRegistration>();
         foreach (var (sig, num) in new[] { (PosixSignal.SIGTERM, 15), (PosixSignal.SIGINT, 2), (PosixSignal.SIGHUP, 1), (PosixSignal.SIGQUIT, 3) })
             regs.Add(PosixSignalRegistration.Create(sig, c => { c.Cancel = true; Sys.kill(pid, num); }));
-        try { return Spawner.Wait(pid); }
+        try { return Native.Processes.Wait(pid); }
         finally { foreach (var r in regs) r.Dispose(); }
     }
 
@@ -317,7 +317,7 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             var plan = PlanBuilder.ForExec(process, r.Pid, types, ctx);
             var pid = new InitProcess().Run(plan.ToArray(), fds, consoleFd >= 0 ? consoleFd : null, null, Layout.Open(r.CgroupPath));
             if (options.PidFile != null) WritePidFile(options.PidFile, pid);
-            return options.Detach ? 0 : Spawner.ExitCode(WaitForwardingSignals(pid));
+            return options.Detach ? 0 : WaitForwardingSignals(pid).ExitCode;
         }
         finally
         {

@@ -4,7 +4,7 @@ using Berth.Runtime.Oci;
 namespace Berth.Runtime.Containers;
 
 /// <summary>The state directory tree under --root: one directory per container id.</summary>
-public sealed partial class ContainerStore(string root)
+public sealed class ContainerStore(string root)
 {
     public string Root { get; } = root;
 
@@ -43,15 +43,13 @@ public sealed partial class ContainerStore(string root)
         // mkdir(2) is the atomic "is this id taken" test.
         if (Mkdir(dir) != 0)
         {
-            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            var errno = Native.Errno.Last;
             if (errno == Native.Errno.EEXIST) throw new RuntimeError($"container \"{id}\" already exists");
             throw new Native.SyscallException("mkdir", dir, errno);
         }
     }
 
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
-    private static partial int MkdirNative(string path, int mode);
-    private static int Mkdir(string path) => MkdirNative(path, 0x1c9 /* 0711 */);
+    private static int Mkdir(string path) => Native.Sys.mkdir(path, 0x1c9 /* 0711 */);
 
     public void Save(ContainerRecord r)
     {

@@ -55,17 +55,14 @@ public static unsafe class HookRunner
         finally { Sys.close(p[1]); }
 
         var deadline = h.Timeout is { } t ? DateTime.UtcNow.AddSeconds(t) : DateTime.MaxValue;
-        int status;
+        if (!h.Timeout.HasValue) return Processes.Wait(pid).ExitCode;
         while (true)
         {
-            var rc = Sys.waitpid(pid, &status, h.Timeout.HasValue ? Sys.WNOHANG : 0);
-            if (rc == pid) return Spawner.ExitCode(status);
-            if (rc < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Errno.EINTR)
-                throw new SyscallException("waitpid", h.Path!, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+            if (Processes.TryWait(pid) is { } exit) return exit.ExitCode;
             if (DateTime.UtcNow >= deadline)
             {
                 Sys.kill(pid, 9);
-                Spawner.Wait(pid);
+                Processes.Wait(pid);
                 return -1;
             }
             Thread.Sleep(5);

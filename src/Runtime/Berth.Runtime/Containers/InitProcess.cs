@@ -54,15 +54,15 @@ public sealed unsafe class InitProcess
             {
                 var n = Recv(ours, buf);
                 if (n == 0)
-                    throw new RuntimeError(initPid != 0 && ReapStatus(ref initPid) is { } st && st != 0
-                        ? $"container init failed with status {Spawner.ExitCode(st)}"
+                    throw new RuntimeError(initPid != 0 && Reap(ref initPid) is { ExitCode: not 0 } st
+                        ? $"container init failed with status {st.ExitCode}"
                         : "container init exited without reporting");
                 switch ((char)buf[0])
                 {
                     case 'P':
                         containerPid = BitConverter.ToInt32(buf, 1);
                         RuntimeTrace.Mark("container cloned");
-                        ReapStatus(ref initPid);
+                        Reap(ref initPid);
                         OnPid?.Invoke(containerPid);
                         break;
                     case 'H':
@@ -89,13 +89,13 @@ public sealed unsafe class InitProcess
             if (containerPid > 0)
             {
                 Sys.kill(containerPid, 9);
-                Spawner.Wait(containerPid);
+                Processes.Wait(containerPid);
             }
             throw;
         }
         finally
         {
-            if (initPid > 0) { Sys.kill(initPid, 9); Spawner.Wait(initPid); }
+            if (initPid > 0) { Sys.kill(initPid, 9); Processes.Wait(initPid); }
             Sys.close(ours);
             if (theirs >= 0) Sys.close(theirs);
             if (planFd >= 0) Sys.close(planFd);
@@ -103,12 +103,12 @@ public sealed unsafe class InitProcess
         }
     }
 
-    /// <summary>Reaps the stage-0 init once it is gone; returns its status, or null if still running.</summary>
-    private static int? ReapStatus(ref int pid)
+    /// <summary>Reaps the stage-0 init, which is gone or going.</summary>
+    private static ChildExit Reap(ref int pid)
     {
-        var status = Spawner.Wait(pid);
+        var exit = Processes.Wait(pid);
         pid = 0;
-        return status;
+        return exit;
     }
 
     private static void Send(int fd, ReadOnlySpan<byte> data)

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Berth.Runtime.Native;
@@ -7,7 +6,7 @@ namespace Berth.Runtime.Native;
 /// Directories and files with exactly the mode asked for, whatever the umask (create, then chmod): what a container
 /// sees (its root, mount points, /etc files) must not depend on berthd's private umask.
 /// </summary>
-public static partial class ExactMode
+public static class ExactMode
 {
     /// <summary>rwxr-xr-x, docker's mode for directories it creates for a container.</summary>
     public const UnixFileMode Dir0755 = (UnixFileMode)0x1ED;
@@ -32,8 +31,8 @@ public static partial class ExactMode
         if (System.IO.Directory.Exists(full)) return;
         var parent = Path.GetDirectoryName(full);
         if (parent != null) CreateDirectories(parent, mode);
-        if (mkdir(full, (uint)mode) == 0) File.SetUnixFileMode(full, mode);
-        else if (Marshal.GetLastPInvokeError() is var errno && errno != Errno.EEXIST) throw new SyscallException("mkdir", full, errno);
+        if (Sys.mkdir(full, (uint)mode) == 0) File.SetUnixFileMode(full, mode);
+        else if (Errno.Last is var errno && errno != Errno.EEXIST) throw new SyscallException("mkdir", full, errno);
     }
 
     /// <summary>The directory (parents created as the umask allows) with exactly <paramref name="mode"/>, whether it existed or not.</summary>
@@ -61,7 +60,4 @@ public static partial class ExactMode
 
     /// <summary>Writes text as UTF-8, see <see cref="WriteFile(string, ReadOnlySpan{byte}, UnixFileMode)"/>.</summary>
     public static void WriteFile(string path, string content, UnixFileMode mode) => WriteFile(path, Encoding.UTF8.GetBytes(content), mode);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int mkdir(string path, uint mode);
 }

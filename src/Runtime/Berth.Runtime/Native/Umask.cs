@@ -1,5 +1,4 @@
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 
 namespace Berth.Runtime.Native;
 
@@ -9,7 +8,7 @@ namespace Berth.Runtime.Native;
 /// explicitly. OCI runtimes are started with <see cref="Container"/>, the mask they get under dockerd, so containers,
 /// their mount points and their exec'd processes see no difference.
 /// </summary>
-public static partial class Umask
+public static class Umask
 {
     /// <summary>0077: owner only.</summary>
     public const uint Private = 0x3F;
@@ -20,7 +19,7 @@ public static partial class Umask
     private const int CLONE_FS = 0x200;
 
     /// <summary>Sets the mask of the whole process (all threads share it); returns the previous one.</summary>
-    public static uint Set(uint mask) => umask(mask);
+    public static uint Set(uint mask) => Sys.umask(mask);
 
     /// <summary>
     /// Runs <paramref name="action"/> on a thread of its own that has left the process's shared filesystem context
@@ -35,8 +34,8 @@ public static partial class Umask
         {
             try
             {
-                if (unshare(CLONE_FS) != 0) throw new SyscallException("unshare", "CLONE_FS", Marshal.GetLastPInvokeError());
-                umask(mask);
+                if (Sys.unshare(CLONE_FS) != 0) throw new SyscallException("unshare", "CLONE_FS", Errno.Last);
+                Sys.umask(mask);
                 result = action();
             }
             catch (Exception e)
@@ -49,10 +48,4 @@ public static partial class Umask
         failure?.Throw();
         return result;
     }
-
-    [LibraryImport("libc")]
-    private static partial uint umask(uint mask);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int unshare(int flags);
 }

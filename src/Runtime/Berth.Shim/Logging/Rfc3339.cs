@@ -1,5 +1,5 @@
 using System.Globalization;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 
 namespace Berth.Shim.Logging;
 

@@ -1,4 +1,4 @@
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
 namespace Berth.Shim.Monitor;
@@ -58,7 +58,11 @@ internal sealed class ContainerIo
 
     public void UseMaster(int master) => _master = master;
 
-    public void StartReaders(OutputHub hub)
+    /// <summary>
+    /// Starts one reader thread per output stream. A pipe's read end is closed at its end of file (a shim that runs many
+    /// execs and probes must not keep their fds); the pty master stays, input and resize still use it.
+    /// </summary>
+    public void StartReaders(IOutputSink sink)
     {
         var streams = Terminal
             ? new[] { (_master, AttachStream.Stdout) }
@@ -68,13 +72,14 @@ internal sealed class ContainerIo
         {
             new Thread(() =>
             {
-                Pump(fd, stream, hub);
+                Pump(fd, stream, sink);
+                if (!Terminal) Fd.Close(fd);
                 if (Interlocked.Decrement(ref remaining) == 0) _drained.TrySetResult();
             }) { IsBackground = true, Name = "read-" + stream }.Start();
         }
     }
 
-    private static void Pump(int fd, AttachStream stream, OutputHub hub)
+    private static void Pump(int fd, AttachStream stream, IOutputSink sink)
     {
         var buffer = new byte[32 * 1024];
         try
@@ -83,14 +88,14 @@ internal sealed class ContainerIo
             {
                 var n = Fd.Read(fd, buffer, stream.ToString().ToLowerInvariant());
                 if (n == 0) break;
-                hub.Publish(stream, buffer.AsSpan(0, n));
+                sink.Publish(stream, buffer.AsSpan(0, n));
             }
         }
         catch (IOException e)
         {
             Console.Error.WriteLine($"berth-shim: {e.Message}");
         }
-        hub.StreamEnded(stream);
+        sink.StreamEnded(stream);
     }
 
     /// <summary>Delivers attach input; dropped when the container has no stdin or it was closed.</summary>
@@ -125,6 +130,6 @@ internal sealed class ContainerIo
     public void Resize(ushort rows, ushort cols)
     {
         if (!Terminal || _master < 0) throw new InvalidOperationException("the container has no terminal");
-        Native.Terminal.Resize(_master, rows, cols);
+        Berth.Runtime.Native.Terminal.Resize(_master, rows, cols);
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Berth.Shim.Logging;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
 namespace Berth.Shim.Monitor;
@@ -126,7 +126,7 @@ internal sealed class ContainerMonitor
     private static async Task<int> ReceiveMaster(SocketServer console, CancellationToken ct)
     {
         using var conn = await console.AcceptOne(ct);
-        return Native.Terminal.ReceiveFd((int)conn.Handle, "console socket");
+        return Terminal.ReceiveFd((int)conn.Handle, "console socket");
     }
 
     /// <summary>`runtime start`; null on success, else the reason (a failed start kills init, and the exit file carries the message).</summary>
@@ -193,7 +193,7 @@ internal sealed class ContainerMonitor
     public ShimState State()
     {
         lock (_gate)
-            return new ShimState(_args.Id, Libc.getpid(), _pid, _status, _io?.Terminal ?? false, _startedAt,
+            return new ShimState(_args.Id, Processes.Self, _pid, _status, _io?.Terminal ?? false, _startedAt,
                 _exited.Task.IsCompletedSuccessfully ? _exited.Task.Result : null);
     }
 

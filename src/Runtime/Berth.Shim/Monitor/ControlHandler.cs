@@ -92,6 +92,14 @@ internal sealed class ControlHandler(ContainerMonitor monitor, Action closeListe
                 return new ShimResponse(true);
             case ShimOps.ExecState:
                 return new ShimResponse(true, Exec: monitor.Execs.Get(r.ExecId).State());
+            case ShimOps.Probe:
+            {
+                if (!ExecTable.IsRunnable(r.Process, out var process))
+                    return new ShimResponse(false, "probe needs a process object with a non-empty args array");
+                if (r.TimeoutMs is not > 0) return new ShimResponse(false, "probe needs a positive timeoutMs");
+                if (monitor.ExecRefusal() is { } refusal) return new ShimResponse(false, refusal);
+                return new ShimResponse(true, Probe: await monitor.Execs.Probe(process, TimeSpan.FromMilliseconds(r.TimeoutMs.Value)));
+            }
             case ShimOps.ExecList:
                 return new ShimResponse(true, Execs: monitor.Execs.States());
             default:

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Berth.Shim.Logging;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
 namespace Berth.Shim.Monitor;
@@ -88,7 +88,7 @@ internal sealed class ExecProcess
     private static async Task<int> ReceiveMaster(SocketServer console, CancellationToken ct)
     {
         using var conn = await console.AcceptOne(ct);
-        return Native.Terminal.ReceiveFd((int)conn.Handle, "exec console socket");
+        return Berth.Runtime.Native.Terminal.ReceiveFd((int)conn.Handle, "exec console socket");
     }
 
     private async Task Watch(Task<ChildExit> exit)

@@ -17,7 +17,7 @@ internal sealed class ExecTable(RuntimeCli runtime, Reaper reaper, string contai
     {
         if (string.IsNullOrEmpty(execId) || execId.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_')))
             return "exec needs an execId of letters, digits, '-' or '_'";
-        if (process is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty("args", out var args) || args.ValueKind != JsonValueKind.Array || args.GetArrayLength() == 0)
+        if (!IsRunnable(process, out var p))
             return "exec needs a process object with a non-empty args array";
         lock (_gate)
         {
@@ -26,6 +26,14 @@ internal sealed class ExecTable(RuntimeCli runtime, Reaper reaper, string contai
             _execs[execId] = new ExecProcess(execId, p, stdin, new ExecPaths(stateDir, execId));
         }
         return null;
+    }
+
+    /// <summary>An OCI process object with a non-empty args array: the least `runtime exec --process` can run.</summary>
+    public static bool IsRunnable(JsonElement? process, out JsonElement p)
+    {
+        p = process ?? default;
+        return p.ValueKind == JsonValueKind.Object && p.TryGetProperty("args", out var args)
+               && args.ValueKind == JsonValueKind.Array && args.GetArrayLength() > 0;
     }
 
     public ExecProcess Get(string? execId)
@@ -40,6 +48,10 @@ internal sealed class ExecTable(RuntimeCli runtime, Reaper reaper, string contai
     }
 
     public Task<string?> Start(string? execId) => Get(execId).Start(runtime, reaper, containerId);
+
+    /// <summary>Runs a health probe (never registered: nothing attaches to it, nothing lists it).</summary>
+    public Task<ProbeResult> Probe(JsonElement process, TimeSpan timeout) =>
+        HealthProbeRun.Run(runtime, reaper, containerId, stateDir, process, timeout);
 
     public IReadOnlyList<ExecState> States()
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
 namespace Berth.Shim.Monitor;
@@ -20,7 +20,7 @@ internal static class MonitorMain
         {
             // Whoever launched us learns why, not just that we died.
             Console.Error.WriteLine($"berth-shim: {e}");
-            Ready(new ShimReady(false, Libc.getpid(), 0, null, e.Message));
+            Ready(new ShimReady(false, Processes.Self, 0, null, e.Message));
             return 1;
         }
     }
@@ -31,10 +31,10 @@ internal static class MonitorMain
         Directory.CreateDirectory(paths.StateDir);
         if (await AnotherShimServes(paths))
         {
-            Ready(new ShimReady(false, Libc.getpid(), 0, null, $"another berth-shim is serving {paths.ControlSocket}"));
+            Ready(new ShimReady(false, Processes.Self, 0, null, $"another berth-shim is serving {paths.ControlSocket}"));
             return 1;
         }
-        File.WriteAllText(paths.ShimPidFile, Libc.getpid().ToString(CultureInfo.InvariantCulture));
+        File.WriteAllText(paths.ShimPidFile, Processes.Self.ToString(CultureInfo.InvariantCulture));
         // A new run of the container: the previous run's exit must not be mistaken for this one's.
         if (File.Exists(args.ExitFilePath)) File.Delete(args.ExitFilePath);
         Processes.BecomeSubreaper();
@@ -43,7 +43,7 @@ internal static class MonitorMain
         var createError = await monitor.Create();
         if (createError != null)
         {
-            Ready(new ShimReady(false, Libc.getpid(), 0, ShimStatus.Stopped, createError, RuntimeErrors.ExitCodeFor(createError)));
+            Ready(new ShimReady(false, Processes.Self, 0, ShimStatus.Stopped, createError, RuntimeErrors.ExitCodeFor(createError)));
             return 1;
         }
 
@@ -56,7 +56,7 @@ internal static class MonitorMain
         if (!args.WaitForStart && await monitor.Start() is { } startError)
         {
             await monitor.Shutdown(force: true);
-            Ready(new ShimReady(false, Libc.getpid(), 0, ShimStatus.Stopped, startError, RuntimeErrors.ExitCodeFor(startError)));
+            Ready(new ShimReady(false, Processes.Self, 0, ShimStatus.Stopped, startError, RuntimeErrors.ExitCodeFor(startError)));
             return 1;
         }
         var state = monitor.State();
@@ -96,7 +96,7 @@ internal static class MonitorMain
             Console.Error.WriteLine($"berth-shim: nobody read the ready line: {e.Message}");
         }
         var devnull = Fd.OpenDevNull();
-        Libc.dup2(devnull, 1);
+        Fd.Redirect(devnull, 1, "stdout");
         Fd.Close(ref devnull);
     }
 }

@@ -3,11 +3,20 @@ using Berth.Shim.Protocol;
 
 namespace Berth.Shim.Monitor;
 
+/// <summary>Where the reader threads of a <see cref="ContainerIo"/> deliver output.</summary>
+internal interface IOutputSink
+{
+    void Publish(AttachStream stream, ReadOnlySpan<byte> data);
+
+    /// <summary>One output stream reached end of file.</summary>
+    void StreamEnded(AttachStream stream);
+}
+
 /// <summary>
 /// Fans container output out to the json-file log and to every attached client, in one order.
 /// Output produced while nobody is attached goes only to the log (docker semantics).
 /// </summary>
-internal sealed class OutputHub(JsonFileLog? log)
+internal sealed class OutputHub(JsonFileLog? log) : IOutputSink
 {
     private readonly object _gate = new();
     private readonly List<AttachSession> _sessions = new();

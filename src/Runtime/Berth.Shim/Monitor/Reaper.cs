@@ -1,4 +1,4 @@
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 
 namespace Berth.Shim.Monitor;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 
 namespace Berth.Shim.Monitor;
 
@@ -14,17 +14,23 @@ internal sealed class RuntimeCli(string runtime, string? root, string logFile, R
     /// <summary>
     /// Runs `runtime [--root R] --log L --log-format json args…` with the given stdio and dockerd's umask (0022: runc
     /// creates mount points and exec'd processes with the mask it inherits); throws <see cref="RuntimeFailure"/> on a non-zero exit.
+    /// Cancelling <paramref name="ct"/> kills the runtime (SIGKILL) and throws <see cref="OperationCanceledException"/> once it is reaped.
     /// </summary>
-    public async Task Run(IReadOnlyList<string> args, ChildStdio stdio)
+    public async Task Run(IReadOnlyList<string> args, ChildStdio stdio, CancellationToken ct = default)
     {
         var argv = new List<string> { Path };
         if (root != null) argv.AddRange(["--root", root]);
         argv.AddRange(["--log", logFile, "--log-format", "json"]);
         argv.AddRange(args);
         var logStart = File.Exists(logFile) ? new FileInfo(logFile).Length : 0;
-        var pid = Spawn.Start(Path, argv, stdio, umask: ThreadUmask.Container);
+        var pid = Spawner.Spawn(Path, argv, stdio, umask: Umask.Container);
         reaper.ChildSpawned();
-        var exit = await reaper.WaitFor(pid);
+        var exited = reaper.WaitFor(pid);
+        ChildExit exit;
+        // Until the reaper reports it, the pid is (but for an instant) still our unreaped child: no recycled pid gets the signal.
+        using (ct.Register(() => { if (!exited.IsCompleted) Sys.kill(pid, 9); }))
+            exit = await exited;
+        ct.ThrowIfCancellationRequested();
         if (exit.Code == 0) return;
         var message = LastError(logFile, logStart)
                       ?? $"{System.IO.Path.GetFileName(Path)} {args[0]} failed with exit code {exit.ExitCode}";

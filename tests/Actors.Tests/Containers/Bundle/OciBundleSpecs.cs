@@ -56,7 +56,7 @@ public sealed class OciBundleSpecs : IDisposable
         Assert.Equal(["rbind", "rprivate", "ro"], m.Single(x => x.Destination == "/data/inner").Options);
         Assert.Equal(["exec", "nosuid", "nodev", "size=1m"], m.Single(x => x.Destination == "/scratch").Options);
         Assert.Contains("size=8192k", m.Single(x => x.Destination == "/dev/shm").Options!);
-        Assert.Equal(ContainerFiles.Hosts(_dir.Path), m.Single(x => x.Destination == "/etc/hosts").Source);
+        Assert.Equal(EtcFiles.Hosts(_dir.Path), m.Single(x => x.Destination == "/etc/hosts").Source);
         Assert.Equal("/opt/berth-init", m.Single(x => x.Destination == "/sbin/docker-init").Source);
         Assert.Equal(["/sbin/docker-init", "--", "sh"], spec.Process!.Args);
     }
@@ -73,16 +73,16 @@ public sealed class OciBundleSpecs : IDisposable
     {
         const string host = "nameserver 127.0.0.53\nsearch corp\noptions edns0\n";
         Assert.Equal("search corp\noptions edns0\nnameserver 8.8.8.8\nnameserver 8.8.4.4\nnameserver 2001:4860:4860::8888\nnameserver 2001:4860:4860::8844\n",
-            ContainerFiles.ResolvContent(host, new(), hostNetwork: false));
+            EtcFiles.ResolvContent(host, new(), hostNetwork: false));
         Assert.Equal("search a.example b.example\noptions ndots:2\nnameserver 1.1.1.1\n",
-            ContainerFiles.ResolvContent(host, new() { Dns = ["1.1.1.1"], DnsSearch = ["a.example", "b.example"], DnsOptions = ["ndots:2"] }, hostNetwork: false));
-        Assert.Contains("nameserver 127.0.0.53", ContainerFiles.ResolvContent(host, new(), hostNetwork: true));
+            EtcFiles.ResolvContent(host, new() { Dns = ["1.1.1.1"], DnsSearch = ["a.example", "b.example"], DnsOptions = ["ndots:2"] }, hostNetwork: false));
+        Assert.Contains("nameserver 127.0.0.53", EtcFiles.ResolvContent(host, new(), hostNetwork: true));
     }
 
     [Fact]
     public void Hosts_has_dockers_defaults_then_the_extra_hosts()
     {
-        var hosts = ContainerFiles.HostsContent(["db:10.0.0.5", "v6:[::1]"], null);
+        var hosts = EtcFiles.HostsContent(["db:10.0.0.5", "v6:[::1]"], null);
         Assert.StartsWith("127.0.0.1\tlocalhost\n", hosts);
         Assert.EndsWith("10.0.0.5\tdb\n::1\tv6\n", hosts);
     }

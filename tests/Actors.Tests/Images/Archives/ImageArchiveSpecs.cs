@@ -5,6 +5,7 @@ using Berth.Actors.Images.Layers;
 using Berth.Actors.Images.Model;
 using Berth.Actors.Images.References;
 using Berth.Actors.Images.Store;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Tests.Images.Archives;
 
@@ -116,7 +117,7 @@ public sealed class ImageArchiveSpecs : IDisposable
         Assert.Equal(["127.0.0.1:5000/bb:1"], image.Tags);
         var fs = target.LowerDirs(image.Image)[0];
         Assert.Equal("v1", File.ReadAllText(Path.Combine(fs, "etc/version")));
-        Assert.Equal(Native.S_IFCHR, Native.Lstat(Path.Combine(fs, "dev/null")).Type);
+        Assert.Equal(FileStatus.S_IFCHR, FileStatus.Lstat(Path.Combine(fs, "dev/null")).Type);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Berth.Actors.Images.Content;
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Tests.Images.Layers;
 
@@ -48,7 +49,7 @@ public sealed class HostileLayerSpecs : IDisposable
         var absolute = new LayerBuilder().Hardlink("stolen", Path.Combine(_outside, "victim")).Build();
         var error = Assert.Throws<InvalidDataException>(() => _snapshots.Ensure(Digest.Of(absolute), new MemoryStream(absolute)));
         Assert.Contains("does not contain", error.Message);
-        Assert.Equal(1u, Native.Lstat(Path.Combine(_outside, "victim")).Nlink);
+        Assert.Equal(1u, FileStatus.Lstat(Path.Combine(_outside, "victim")).Nlink);
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class HostileLayerSpecs : IDisposable
         var chain = Digest.Of(layer);
         _snapshots.Ensure(chain, new MemoryStream(layer));
         var file = Path.Combine(_snapshots.FsOf(chain), "etc/x");
-        Assert.Null(Native.Lgetxattr(file, "trusted.overlay.redirect"));
-        Assert.Equal("yes"u8.ToArray(), Native.Lgetxattr(file, "user.kept"));
+        Assert.Null(ExtendedAttributes.Get(file, "trusted.overlay.redirect"));
+        Assert.Equal("yes"u8.ToArray(), ExtendedAttributes.Get(file, "user.kept"));
     }
 }

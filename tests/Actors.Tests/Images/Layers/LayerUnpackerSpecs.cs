@@ -1,5 +1,6 @@
 using System.Text;
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Tests.Images.Layers;
 
@@ -24,11 +25,11 @@ public sealed class LayerUnpackerSpecs : IDisposable
             .File("etc/secret", "s", mode: 0b110_000_000, uid: 1000, gid: 1001)
             .File("bin/su", "x", mode: 0b100_111_101_101, uid: 0, gid: 0)   // setuid 04755
             .Build());
-        var etc = Native.Lstat(Path.Combine(dir, "etc"));
+        var etc = FileStatus.Lstat(Path.Combine(dir, "etc"));
         Assert.Equal((7u, 8u, 0b111_101_000u), (etc.Uid, etc.Gid, etc.Permissions));
-        var secret = Native.Lstat(Path.Combine(dir, "etc/secret"));
+        var secret = FileStatus.Lstat(Path.Combine(dir, "etc/secret"));
         Assert.Equal((1000u, 1001u, 0b110_000_000u), (secret.Uid, secret.Gid, secret.Permissions));
-        Assert.Equal(0b100_111_101_101u, Native.Lstat(Path.Combine(dir, "bin/su")).Permissions);
+        Assert.Equal(0b100_111_101_101u, FileStatus.Lstat(Path.Combine(dir, "bin/su")).Permissions);
         Assert.Equal(LayerBuilder.Time.ToUnixTimeSeconds(), secret.Mtime.Sec);
         Assert.Equal(LayerBuilder.Time.ToUnixTimeSeconds(), etc.Mtime.Sec);
     }
@@ -44,8 +45,8 @@ public sealed class LayerUnpackerSpecs : IDisposable
                 ["user.note"] = Encoding.UTF8.GetBytes("hello"),
             })
             .Build());
-        Assert.Equal(capability, Native.Lgetxattr(Path.Combine(dir, "bin/ping"), "security.capability"));
-        Assert.Equal("hello"u8.ToArray(), Native.Lgetxattr(Path.Combine(dir, "bin/ping"), "user.note"));
+        Assert.Equal(capability, ExtendedAttributes.Get(Path.Combine(dir, "bin/ping"), "security.capability"));
+        Assert.Equal("hello"u8.ToArray(), ExtendedAttributes.Get(Path.Combine(dir, "bin/ping"), "user.note"));
     }
 
     [Fact]
@@ -59,25 +60,25 @@ public sealed class LayerUnpackerSpecs : IDisposable
             .CharDevice("dev/null", 1, 3)
             .Fifo("run/pipe")
             .Build());
-        var a = Native.Lstat(Path.Combine(dir, "bin/busybox"));
-        var b = Native.Lstat(Path.Combine(dir, "bin/sh"));
+        var a = FileStatus.Lstat(Path.Combine(dir, "bin/busybox"));
+        var b = FileStatus.Lstat(Path.Combine(dir, "bin/sh"));
         Assert.Equal(a.Ino, b.Ino);
         Assert.Equal(2u, a.Nlink);
-        Assert.Equal("busybox", Native.ReadlinkAt(Native.AT_FDCWD, Path.Combine(dir, "bin/ls")));
-        Assert.Equal("/proc/mounts", Native.ReadlinkAt(Native.AT_FDCWD, Path.Combine(dir, "etc/mtab")));
-        var dev = Native.Lstat(Path.Combine(dir, "dev/null"));
-        Assert.Equal((Native.S_IFCHR, 1u, 3u), (dev.Type, dev.RdevMajor, dev.RdevMinor));
-        Assert.Equal(Native.S_IFIFO, Native.Lstat(Path.Combine(dir, "run/pipe")).Type);
+        Assert.Equal("busybox", FileSystem.ReadlinkAt(Sys.AT_FDCWD, Path.Combine(dir, "bin/ls")));
+        Assert.Equal("/proc/mounts", FileSystem.ReadlinkAt(Sys.AT_FDCWD, Path.Combine(dir, "etc/mtab")));
+        var dev = FileStatus.Lstat(Path.Combine(dir, "dev/null"));
+        Assert.Equal((FileStatus.S_IFCHR, 1u, 3u), (dev.Type, dev.RdevMajor, dev.RdevMinor));
+        Assert.Equal(FileStatus.S_IFIFO, FileStatus.Lstat(Path.Combine(dir, "run/pipe")).Type);
     }
 
     [Fact]
     public void Whiteouts_become_overlay_whiteout_devices_and_opaque_markers_an_xattr()
     {
         var dir = Unpack(new LayerBuilder().Dir("etc").Whiteout("etc", "passwd").Dir("var").Opaque("var").File("var/kept", "k").Build());
-        var wh = Native.Lstat(Path.Combine(dir, "etc/passwd"));
-        Assert.Equal((Native.S_IFCHR, 0u, 0u), (wh.Type, wh.RdevMajor, wh.RdevMinor));
+        var wh = FileStatus.Lstat(Path.Combine(dir, "etc/passwd"));
+        Assert.Equal((FileStatus.S_IFCHR, 0u, 0u), (wh.Type, wh.RdevMajor, wh.RdevMinor));
         Assert.False(File.Exists(Path.Combine(dir, "etc/.wh.passwd")));
-        Assert.Equal("y"u8.ToArray(), Native.Lgetxattr(Path.Combine(dir, "var"), "trusted.overlay.opaque"));
+        Assert.Equal("y"u8.ToArray(), ExtendedAttributes.Get(Path.Combine(dir, "var"), "trusted.overlay.opaque"));
         Assert.Equal("k", File.ReadAllText(Path.Combine(dir, "var/kept")));
     }
 

@@ -1,5 +1,6 @@
 using Berth.Actors.Images.Content;
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Mounts;
 
 namespace Berth.Actors.Tests.Images.Layers;
 
@@ -23,7 +24,7 @@ public sealed class OverlaySpecs : IDisposable
     private RootfsLayout Mount(params string[] lowersTopFirst)
     {
         var layout = new RootfsLayout(lowersTopFirst, _scratch.PathOf("c/upper"), _scratch.PathOf("c/work"), _scratch.PathOf("c/merged"));
-        Overlay.Mount(layout);
+        OverlayMount.Mount(layout.LowerDirs, layout.UpperDir, layout.WorkDir, layout.MergedDir);
         return layout;
     }
 
@@ -40,7 +41,7 @@ public sealed class OverlaySpecs : IDisposable
             Assert.Equal("g", File.ReadAllText(Path.Combine(layout.MergedDir, "etc/group")));
             Assert.Equal(["new"], Directory.EnumerateFileSystemEntries(Path.Combine(layout.MergedDir, "var/cache")).Select(Path.GetFileName));
         }
-        finally { Overlay.Unmount(layout.MergedDir); }
+        finally { OverlayMount.Unmount(layout.MergedDir); }
     }
 
     [Fact]
@@ -54,9 +55,9 @@ public sealed class OverlaySpecs : IDisposable
             File.Delete(Path.Combine(layout.MergedDir, "etc/motd"));
             Directory.CreateDirectory(Path.Combine(layout.MergedDir, "data/sub"));
         }
-        finally { Overlay.Unmount(layout.MergedDir); }
+        finally { OverlayMount.Unmount(layout.MergedDir); }
 
-        var changes = Overlay.Changes(layout.UpperDir, layout.LowerDirs);
+        var changes = OverlayChanges.Of(layout.UpperDir, layout.LowerDirs);
         Assert.Equal(
             [new("/data", ChangeKind.Added), new("/data/sub", ChangeKind.Added), new("/etc", ChangeKind.Modified),
              new("/etc/hosts", ChangeKind.Modified), new("/etc/motd", ChangeKind.Deleted)],
@@ -73,7 +74,7 @@ public sealed class OverlaySpecs : IDisposable
             File.Delete(Path.Combine(layout.MergedDir, "a/gone"));
             File.WriteAllText(Path.Combine(layout.MergedDir, "a/new"), "n");
         }
-        finally { Overlay.Unmount(layout.MergedDir); }
+        finally { OverlayMount.Unmount(layout.MergedDir); }
 
         var diff = new MemoryStream();
         DirectoryArchiver.Write(layout.UpperDir, diff, overlayUpper: true);
@@ -85,11 +86,11 @@ public sealed class OverlaySpecs : IDisposable
 
         var top = Snapshot(diff.ToArray());
         var second = new RootfsLayout([top, bottom], _scratch.PathOf("d/upper"), _scratch.PathOf("d/work"), _scratch.PathOf("d/merged"));
-        Overlay.Mount(second);
+        OverlayMount.Mount(second.LowerDirs, second.UpperDir, second.WorkDir, second.MergedDir);
         try
         {
             Assert.Equal(["keep", "new"], Directory.EnumerateFiles(Path.Combine(second.MergedDir, "a")).Select(Path.GetFileName).Order());
         }
-        finally { Overlay.Unmount(second.MergedDir); }
+        finally { OverlayMount.Unmount(second.MergedDir); }
     }
 }

@@ -4,23 +4,17 @@ using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
 
-/// <summary>The containers actor's share of the operations: rename (it owns the names), prune, and ambiguous id prefixes.</summary>
+/// <summary>The containers actor owns the names: rename, docker's name-conflict message, and ambiguous id prefixes.</summary>
 public sealed partial class ContainersActor
 {
-    private static readonly TimeSpan PruneRemoveTimeout = TimeSpan.FromMinutes(2);
-
-    private void ReplayOps(object e)
+    private void ReplayRename(object e)
     {
         if (e is not ContainerIndexRenamed r) return;
         _names.Remove(r.OldName);
         _names[r.NewName] = r.Id;
     }
 
-    private void HandleOps()
-    {
-        ReceiveAsync<RenameContainer>(Rename);
-        Receive<PruneContainers>(Prune);
-    }
+    private void HandleRename() => ReceiveAsync<RenameContainer>(Rename);
 
     /// <summary>docker's 409 for a name another container holds.</summary>
     public static string NameInUse(string name, string holder) =>
@@ -58,28 +52,5 @@ public sealed partial class ContainersActor
         _names.Remove(oldName);
         _names[newName] = id;
         Child(id).Tell(new ContainerActor.ApplyRename(newName), sender);
-    }
-
-    /// <summary>
-    /// Removes the matching stopped containers. The removals run off the actor: each container asks this actor to
-    /// forget it before it answers, so waiting for them here would deadlock.
-    /// </summary>
-    private void Prune(PruneContainers p)
-    {
-        if (AwaitViews(p)) return;
-        var victims = _views.Values.Where(v => PruneSelection.Matches(v, p))
-            .Select(v => (v.Id, Child: Child(v.Id), Size: ContainerDiskUsage.SizeRw(_settings.PathsOf(v.Id)))).ToList();
-        var events = _events;
-        Run().PipeTo(Sender);
-
-        async Task<ContainersPruned> Run()
-        {
-            var removed = await Task.WhenAll(victims.Select(async v =>
-                await v.Child.Ask<object>(new RemoveContainer(v.Id, false), PruneRemoveTimeout) is ContainerDone ? v : default));
-            var deleted = removed.Where(v => v.Id != null).ToList();
-            var reclaimed = deleted.Sum(v => v.Size);
-            events.Record("container", "prune", "", new Dictionary<string, string> { ["reclaimed"] = reclaimed.ToString() });
-            return new ContainersPruned(deleted.Select(v => v.Id).ToList(), reclaimed);
-        }
     }
 }

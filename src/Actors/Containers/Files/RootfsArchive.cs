@@ -1,4 +1,5 @@
 using Berth.Actors.Images.Layers;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers.Files;
 
@@ -7,7 +8,7 @@ namespace Berth.Actors.Containers.Files;
 /// inside the root (openat2 RESOLVE_IN_ROOT); trees are walked by file descriptor with O_NOFOLLOW, so a container that
 /// swaps a directory for a symlink while we walk cannot make us read or write outside it.
 /// </summary>
-public static class ContainerFiles
+public static class RootfsArchive
 {
     /// <summary>Stats <paramref name="path"/> like docker: the last component is not followed unless the path ends in "/" or "/.".</summary>
     public static PathStat? Stat(string rootDir, string path)
@@ -15,7 +16,7 @@ public static class ContainerFiles
         using var target = Locate(rootDir, path);
         if (target == null) return null;
         var st = target.Stat();
-        var linkTarget = st.Type == Native.S_IFLNK ? ResolveLink(rootDir, target.RootFd, path) : "";
+        var linkTarget = st.Type == FileStatus.S_IFLNK ? ResolveLink(rootDir, target.RootFd, path) : "";
         return new PathStat(target.Name, (long)st.Size,
             PathStat.GoMode(st), DateTimeOffset.FromUnixTimeSeconds(st.Mtime.Sec), linkTarget);
     }
@@ -32,7 +33,7 @@ public static class ContainerFiles
     /// <summary>docker export: the whole rootfs, entries named relative to it ("bin/", "etc/passwd"), sorted.</summary>
     public static void WriteRootfs(string rootDir, Stream output)
     {
-        var rootFd = Native.OpenAt(Native.AT_FDCWD, rootDir, Native.O_RDONLY | Native.O_DIRECTORY);
+        var rootFd = FileSystem.OpenAt(Sys.AT_FDCWD, rootDir, Sys.O_RDONLY | Sys.O_DIRECTORY);
         try
         {
             var writer = new TarWriter(output);
@@ -40,7 +41,7 @@ public static class ContainerFiles
             foreach (var name in Children(rootFd)) WriteTree(writer, rootFd, name, name, links);
             writer.Finish();
         }
-        finally { Native.Close(rootFd); }
+        finally { Fd.Close(rootFd); }
     }
 
     private static List<string> Children(int dirFd) =>
@@ -49,39 +50,39 @@ public static class ContainerFiles
     /// <summary>PUT archive: unpacks <paramref name="tar"/> into the directory <paramref name="path"/>.</summary>
     public static int Extract(string rootDir, string path, Stream tar, ExtractOptions options)
     {
-        var rootFd = Native.OpenAt(Native.AT_FDCWD, rootDir, Native.O_PATH | Native.O_DIRECTORY);
+        var rootFd = FileSystem.OpenAt(Sys.AT_FDCWD, rootDir, Sys.O_PATH | Sys.O_DIRECTORY);
         try
         {
-            var dest = InRoot.TryOpen(rootFd, path, Native.O_PATH);
-            if (dest == -Native.ENOENT || dest == -Native.ENOTDIR) throw new ContainerFileException(404, $"Could not find the file {path} in container");
+            var dest = InRoot.TryOpen(rootFd, path, Sys.O_PATH);
+            if (dest == -Errno.ENOENT || dest == -Errno.ENOTDIR) throw new ContainerFileException(404, $"Could not find the file {path} in container");
             try
             {
                 if (!IsDirectory(dest)) throw new ContainerFileException(400, "extraction point is not a directory");
                 return ArchiveExtractor.Extract(tar, $"/proc/self/fd/{dest}", options);
             }
-            finally { Native.Close(dest); }
+            finally { Fd.Close(dest); }
         }
-        finally { Native.Close(rootFd); }
+        finally { Fd.Close(rootFd); }
     }
 
     private static bool Exists(int dirFd, string name)
     {
-        try { Native.StatAt(dirFd, name); return true; }
-        catch (NativeException e) when (e.Errno is Native.ENOENT or Native.ENOTDIR) { return false; }
+        try { FileStatus.StatAt(dirFd, name); return true; }
+        catch (SyscallException e) when (e.ErrorNumber is Errno.ENOENT or Errno.ENOTDIR) { return false; }
     }
 
     private static bool IsDirectory(int fd)
     {
-        try { return Native.StatAt(Native.AT_FDCWD, $"/proc/self/fd/{fd}/.").Type == Native.S_IFDIR; }
-        catch (NativeException e) when (e.Errno == Native.ENOTDIR) { return false; }
+        try { return FileStatus.StatAt(Sys.AT_FDCWD, $"/proc/self/fd/{fd}/.").Type == FileStatus.S_IFDIR; }
+        catch (SyscallException e) when (e.ErrorNumber == Errno.ENOTDIR) { return false; }
     }
 
     private static string ResolveLink(string rootDir, int rootFd, string path)
     {
-        var fd = InRoot.TryOpen(rootFd, path, Native.O_PATH);
-        if (fd < 0) return Native.ReadlinkAt(Native.AT_FDCWD, path); // dangling: docker shows the raw target
+        var fd = InRoot.TryOpen(rootFd, path, Sys.O_PATH);
+        if (fd < 0) return FileSystem.ReadlinkAt(Sys.AT_FDCWD, path); // dangling: docker shows the raw target
         try { return InRoot.PathOf(fd, rootDir); }
-        finally { Native.Close(fd); }
+        finally { Fd.Close(fd); }
     }
 
     /// <summary>The parent directory (held open) and the name of what a request path names.</summary>
@@ -91,18 +92,18 @@ public static class ContainerFiles
         public int ParentFd { get; } = parentFd;
         public string Child { get; } = child;
         public string Name { get; } = name;
-        public Native.Statx Stat() => Native.StatAt(ParentFd, Child);
+        public Statx Stat() => FileStatus.StatAt(ParentFd, Child);
         public void Dispose()
         {
-            Native.Close(ParentFd);
-            Native.Close(RootFd);
+            Fd.Close(ParentFd);
+            Fd.Close(RootFd);
         }
     }
 
     private static Located? Locate(string rootDir, string path)
     {
         if (path.Contains('\0')) throw new ContainerFileException(400, "path contains a NUL byte");
-        var rootFd = Native.OpenAt(Native.AT_FDCWD, rootDir, Native.O_PATH | Native.O_DIRECTORY);
+        var rootFd = FileSystem.OpenAt(Sys.AT_FDCWD, rootDir, Sys.O_PATH | Sys.O_DIRECTORY);
         try
         {
             var trimmed = path.TrimEnd('/');
@@ -112,42 +113,42 @@ public static class ContainerFiles
             if (trimmed.Length == 0 || followLast)
             {
                 // "/", "dir/" and "dir/.": the directory itself, every component followed inside the root.
-                var fd = InRoot.TryOpen(rootFd, trimmed.Length == 0 ? "/" : trimmed, Native.O_PATH | Native.O_DIRECTORY);
-                if (fd < 0) { Native.Close(rootFd); return null; }
+                var fd = InRoot.TryOpen(rootFd, trimmed.Length == 0 ? "/" : trimmed, Sys.O_PATH | Sys.O_DIRECTORY);
+                if (fd < 0) { Fd.Close(rootFd); return null; }
                 var name = trimmed.Length == 0 ? "." : baseName is "." or ".." ? "." : baseName;
                 return new Located(rootFd, fd, ".", name);
             }
-            var parent = InRoot.TryOpen(rootFd, slash > 0 ? trimmed[..slash] : "/", Native.O_PATH | Native.O_DIRECTORY);
-            if (parent < 0) { Native.Close(rootFd); return null; }
+            var parent = InRoot.TryOpen(rootFd, slash > 0 ? trimmed[..slash] : "/", Sys.O_PATH | Sys.O_DIRECTORY);
+            if (parent < 0) { Fd.Close(rootFd); return null; }
             if (!Exists(parent, baseName))
             {
-                Native.Close(parent);
-                Native.Close(rootFd);
+                Fd.Close(parent);
+                Fd.Close(rootFd);
                 return null;
             }
             return new Located(rootFd, parent, baseName, baseName);
         }
         catch
         {
-            Native.Close(rootFd);
+            Fd.Close(rootFd);
             throw;
         }
     }
 
     private static void WriteTree(TarWriter writer, int parentFd, string child, string tarName, Dictionary<(uint, uint, ulong), string> links)
     {
-        var st = Native.StatAt(parentFd, child);
-        if (st.Type == Native.S_IFSOCK) return;   // sockets cannot be archived; tar skips them too
+        var st = FileStatus.StatAt(parentFd, child);
+        if (st.Type == FileStatus.S_IFSOCK) return;   // sockets cannot be archived; tar skips them too
         var entry = new TarEntry
         {
             Name = tarName,
             Type = st.Type switch
             {
-                Native.S_IFDIR => TarEntryType.Directory,
-                Native.S_IFLNK => TarEntryType.Symlink,
-                Native.S_IFCHR => TarEntryType.CharDevice,
-                Native.S_IFBLK => TarEntryType.BlockDevice,
-                Native.S_IFIFO => TarEntryType.Fifo,
+                FileStatus.S_IFDIR => TarEntryType.Directory,
+                FileStatus.S_IFLNK => TarEntryType.Symlink,
+                FileStatus.S_IFCHR => TarEntryType.CharDevice,
+                FileStatus.S_IFBLK => TarEntryType.BlockDevice,
+                FileStatus.S_IFIFO => TarEntryType.Fifo,
                 _ => TarEntryType.Regular,
             },
             Mode = st.Permissions,
@@ -156,26 +157,26 @@ public static class ContainerFiles
             ModTime = DateTimeOffset.FromUnixTimeSeconds(st.Mtime.Sec),
         };
         var procPath = $"/proc/self/fd/{parentFd}/{child}";
-        foreach (var xattr in Native.Llistxattr(procPath))
+        foreach (var xattr in ExtendedAttributes.List(procPath))
         {
             if (xattr.StartsWith("trusted.overlay.", StringComparison.Ordinal)) continue;
-            if (Native.Lgetxattr(procPath, xattr) is { } value) entry.Xattrs[xattr] = value;
+            if (ExtendedAttributes.Get(procPath, xattr) is { } value) entry.Xattrs[xattr] = value;
         }
         switch (st.Type)
         {
-            case Native.S_IFLNK:
-                entry.LinkName = Native.ReadlinkAt(parentFd, child);
+            case FileStatus.S_IFLNK:
+                entry.LinkName = FileSystem.ReadlinkAt(parentFd, child);
                 writer.Write(entry);
                 return;
-            case Native.S_IFCHR or Native.S_IFBLK:
+            case FileStatus.S_IFCHR or FileStatus.S_IFBLK:
                 entry.DevMajor = st.RdevMajor;
                 entry.DevMinor = st.RdevMinor;
                 writer.Write(entry);
                 return;
-            case Native.S_IFIFO:
+            case FileStatus.S_IFIFO:
                 writer.Write(entry);
                 return;
-            case Native.S_IFREG:
+            case FileStatus.S_IFREG:
             {
                 if (st.Nlink > 1)
                 {
@@ -189,19 +190,19 @@ public static class ContainerFiles
                     }
                     links[key] = tarName;
                 }
-                var fd = Native.OpenAt(parentFd, child, Native.O_RDONLY | Native.O_NOFOLLOW);
-                using var data = Native.FileStreamFor(fd, FileAccess.Read);
+                var fd = FileSystem.OpenAt(parentFd, child, Sys.O_RDONLY | Sys.O_NOFOLLOW);
+                using var data = Fd.Stream(fd, FileAccess.Read);
                 entry.Size = (long)st.Size;
                 writer.Write(entry, data);
                 return;
             }
         }
         writer.Write(entry);
-        var dirFd = Native.OpenAt(parentFd, child, Native.O_RDONLY | Native.O_DIRECTORY | Native.O_NOFOLLOW);
+        var dirFd = FileSystem.OpenAt(parentFd, child, Sys.O_RDONLY | Sys.O_DIRECTORY | Sys.O_NOFOLLOW);
         try
         {
             foreach (var name in Children(dirFd)) WriteTree(writer, dirFd, name, tarName + "/" + name, links);
         }
-        finally { Native.Close(dirFd); }
+        finally { Fd.Close(dirFd); }
     }
 }

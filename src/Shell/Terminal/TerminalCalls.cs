@@ -27,7 +27,7 @@ internal struct WinSize
 }
 
 /// <summary>The few libc calls the terminal code needs; every caller checks the result and reports errno.</summary>
-internal static partial class Native
+internal static partial class TerminalCalls
 {
     public const int TCSANOW = 0;
     public const ulong TIOCGWINSZ = 0x5413;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Berth.Shim.Native;
+using Berth.Runtime.Native;
 using Berth.Shim.Protocol;
 
 namespace Berth.Shim.Client;
@@ -34,7 +34,7 @@ public static class ShimLauncher
         int pid;
         try
         {
-            pid = Spawn.Start(shimBinary, argv, new ChildStdio(devnull, writeEnd, writeEnd));
+            pid = Spawner.Spawn(shimBinary, argv, new ChildStdio(devnull, writeEnd, writeEnd));
         }
         finally
         {
@@ -52,7 +52,7 @@ public static class ShimLauncher
         {
             Fd.Close(ref readEnd);
         }
-        var exit = Processes.WaitPid(pid);
+        var exit = Processes.Wait(pid);
         var text = Encoding.UTF8.GetString(output.ToArray()).Trim();
         var last = text.Split('\n')[^1];
         ShimReady? ready = null;

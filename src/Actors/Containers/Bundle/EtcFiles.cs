@@ -5,7 +5,7 @@ using Berth.Runtime.Native;
 namespace Berth.Actors.Containers.Bundle;
 
 /// <summary>The container's own /etc/hostname, /etc/hosts and /etc/resolv.conf, kept in its directory and bound in like docker's.</summary>
-public static class ContainerFiles
+public static class EtcFiles
 {
     public static string Hostname(string containerDir) => Path.Combine(containerDir, "hostname");
     public static string Hosts(string containerDir) => Path.Combine(containerDir, "hosts");

@@ -2,17 +2,18 @@ using System.Text;
 using Berth.Actors.Containers.Files;
 using Berth.Actors.Images.Layers;
 using Berth.Actors.Tests.Images;
+using Berth.Runtime.Native;
 
 namespace Berth.Actors.Tests.Containers.Files;
 
 /// <summary>docker cp's stat, read and write of a container root: paths resolve inside the root, hostile tars write nowhere else.</summary>
-public sealed class ContainerFilesSpecs : IDisposable
+public sealed class RootfsArchiveSpecs : IDisposable
 {
     private readonly Scratch _scratch = new();
     private readonly string _root;
     private readonly string _outside;
 
-    public ContainerFilesSpecs()
+    public RootfsArchiveSpecs()
     {
         _root = _scratch.Dir("rootfs");
         _outside = _scratch.Dir("outside");
@@ -39,7 +40,7 @@ public sealed class ContainerFilesSpecs : IDisposable
     [Fact]
     public void A_file_stats_with_its_name_size_and_go_mode()
     {
-        var stat = ContainerFiles.Stat(_root, "/etc/hostname")!;
+        var stat = RootfsArchive.Stat(_root, "/etc/hostname")!;
         Assert.Equal(("hostname", 4L, ""), (stat.Name, stat.Size, stat.LinkTarget));
         Assert.Equal(0b110_100_100u, stat.Mode);
     }
@@ -47,18 +48,18 @@ public sealed class ContainerFilesSpecs : IDisposable
     [Fact]
     public void A_directory_carries_gos_mode_dir_bit()
     {
-        var stat = ContainerFiles.Stat(_root, "/data")!;
+        var stat = RootfsArchive.Stat(_root, "/data")!;
         Assert.True(stat.IsDir);
         Assert.Equal(PathStat.GoModeDir | 0b111_101_101u, stat.Mode);
     }
 
     [Fact]
-    public void A_missing_path_has_no_stat() => Assert.Null(ContainerFiles.Stat(_root, "/nope/x"));
+    public void A_missing_path_has_no_stat() => Assert.Null(RootfsArchive.Stat(_root, "/nope/x"));
 
     [Fact]
     public void An_absolute_symlink_is_stated_itself_and_its_target_resolved_inside_the_root()
     {
-        var stat = ContainerFiles.Stat(_root, "/abs")!;
+        var stat = RootfsArchive.Stat(_root, "/abs")!;
         Assert.Equal(PathStat.GoModeSymlink | 0b111_111_111u, stat.Mode);
         Assert.Equal("/data/sub", stat.LinkTarget);
         Assert.Equal("x", ReadOnly(Archive("/abs/f"), "f"));
@@ -68,9 +69,9 @@ public sealed class ContainerFilesSpecs : IDisposable
     public void Symlinks_pointing_outside_resolve_inside_the_root()
     {
         // Both links name the host's "outside" dir; inside the root that path does not exist.
-        Assert.Null(ContainerFiles.Stat(_root, "/escape/victim"));
-        Assert.Null(ContainerFiles.Stat(_root, "/up/victim"));
-        Assert.Null(ContainerFiles.Stat(_root, "/../../../../../../../../" + _outside.TrimStart('/') + "/victim"));
+        Assert.Null(RootfsArchive.Stat(_root, "/escape/victim"));
+        Assert.Null(RootfsArchive.Stat(_root, "/up/victim"));
+        Assert.Null(RootfsArchive.Stat(_root, "/../../../../../../../../" + _outside.TrimStart('/') + "/victim"));
     }
 
     [Fact]
@@ -89,31 +90,31 @@ public sealed class ContainerFilesSpecs : IDisposable
     [Fact]
     public void A_file_is_extracted_into_a_directory_reached_through_an_in_root_symlink()
     {
-        ContainerFiles.Extract(_root, "/abs", new MemoryStream(new LayerBuilder().File("new.txt", "hello").Build()), Plain);
+        RootfsArchive.Extract(_root, "/abs", new MemoryStream(new LayerBuilder().File("new.txt", "hello").Build()), Plain);
         Assert.Equal("hello", File.ReadAllText(Path.Combine(_root, "data", "sub", "new.txt")));
     }
 
     [Fact]
     public void An_existing_file_is_replaced()
     {
-        ContainerFiles.Extract(_root, "/etc", new MemoryStream(new LayerBuilder().File("hostname", "other\n").Build()), Plain);
+        RootfsArchive.Extract(_root, "/etc", new MemoryStream(new LayerBuilder().File("hostname", "other\n").Build()), Plain);
         Assert.Equal("other\n", File.ReadAllText(Path.Combine(_root, "etc", "hostname")));
     }
 
     [Fact]
     public void Without_copy_uid_gid_files_belong_to_root_and_with_it_keep_the_tars_owner()
     {
-        ContainerFiles.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("plain", "a", uid: 1234, gid: 99).Build()), Plain);
-        ContainerFiles.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("kept", "a", uid: 1234, gid: 99).Build()), Plain with { CopyUidGid = true });
-        Assert.Equal((0u, 0u), (Native.Lstat(Path.Combine(_root, "plain")).Uid, Native.Lstat(Path.Combine(_root, "plain")).Gid));
-        Assert.Equal((1234u, 99u), (Native.Lstat(Path.Combine(_root, "kept")).Uid, Native.Lstat(Path.Combine(_root, "kept")).Gid));
+        RootfsArchive.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("plain", "a", uid: 1234, gid: 99).Build()), Plain);
+        RootfsArchive.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("kept", "a", uid: 1234, gid: 99).Build()), Plain with { CopyUidGid = true });
+        Assert.Equal((0u, 0u), (FileStatus.Lstat(Path.Combine(_root, "plain")).Uid, FileStatus.Lstat(Path.Combine(_root, "plain")).Gid));
+        Assert.Equal((1234u, 99u), (FileStatus.Lstat(Path.Combine(_root, "kept")).Uid, FileStatus.Lstat(Path.Combine(_root, "kept")).Gid));
     }
 
     [Fact]
     public void No_overwrite_dir_non_dir_refuses_to_replace_a_directory_with_a_file()
     {
         var e = Assert.Throws<ContainerFileException>(() =>
-            ContainerFiles.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("data", "flat").Build()), Plain));
+            RootfsArchive.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("data", "flat").Build()), Plain));
         Assert.Equal(400, e.Status);
         Assert.Contains("cannot overwrite directory", e.Message);
         Assert.True(Directory.Exists(Path.Combine(_root, "data", "sub")));
@@ -123,8 +124,8 @@ public sealed class ContainerFilesSpecs : IDisposable
     public void Extracting_into_a_missing_directory_is_404_and_into_a_file_400()
     {
         var tar = new LayerBuilder().File("a", "a").Build();
-        Assert.Equal(404, Assert.Throws<ContainerFileException>(() => ContainerFiles.Extract(_root, "/nope", new MemoryStream(tar), Plain)).Status);
-        Assert.Equal(400, Assert.Throws<ContainerFileException>(() => ContainerFiles.Extract(_root, "/etc/hostname", new MemoryStream(tar), Plain)).Status);
+        Assert.Equal(404, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/nope", new MemoryStream(tar), Plain)).Status);
+        Assert.Equal(400, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/etc/hostname", new MemoryStream(tar), Plain)).Status);
     }
 
     [Fact]
@@ -132,7 +133,7 @@ public sealed class ContainerFilesSpecs : IDisposable
     {
         // "/escape" points at the host's outside dir by absolute path; inside the root that path is missing.
         var tar = new LayerBuilder().File("victim", "pwned").Build();
-        Assert.Equal(404, Assert.Throws<ContainerFileException>(() => ContainerFiles.Extract(_root, "/escape", new MemoryStream(tar), Plain)).Status);
+        Assert.Equal(404, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/escape", new MemoryStream(tar), Plain)).Status);
         AssertOutsideUntouched();
     }
 
@@ -148,21 +149,21 @@ public sealed class ContainerFilesSpecs : IDisposable
     {
         AssertHostileRefused(new LayerBuilder().Hardlink("stolen", "../../outside/victim").Build());
         AssertHostileRefused(new LayerBuilder().Symlink("o", _outside).Hardlink("stolen", "o/victim").Build());
-        Assert.Equal(1u, Native.Lstat(Path.Combine(_outside, "victim")).Nlink);
+        Assert.Equal(1u, FileStatus.Lstat(Path.Combine(_outside, "victim")).Nlink);
     }
 
     [Fact]
     public void Absolute_entry_names_land_inside_the_destination()
     {
         var victim = Path.Combine(_outside, "victim");
-        ContainerFiles.Extract(_root, "/data", new MemoryStream(new LayerBuilder().File(victim, "pwned").Build()), Plain);
+        RootfsArchive.Extract(_root, "/data", new MemoryStream(new LayerBuilder().File(victim, "pwned").Build()), Plain);
         Assert.Equal("pwned", File.ReadAllText(Path.Combine(_root, "data", victim.TrimStart('/'))));
         AssertOutsideUntouched();
     }
 
     private void AssertHostileRefused(byte[] tar)
     {
-        var e = Assert.Throws<ContainerFileException>(() => ContainerFiles.Extract(_root, "/data", new MemoryStream(tar), Plain));
+        var e = Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/data", new MemoryStream(tar), Plain));
         Assert.Equal(400, e.Status);
         AssertOutsideUntouched();
     }
@@ -170,7 +171,7 @@ public sealed class ContainerFilesSpecs : IDisposable
     private byte[] Archive(string path)
     {
         using var ms = new MemoryStream();
-        ContainerFiles.WriteArchive(_root, path, ms);
+        RootfsArchive.WriteArchive(_root, path, ms);
         return ms.ToArray();
     }
 

@@ -1,12 +1,12 @@
-namespace Berth.Shim.Native;
+namespace Berth.Runtime.Native;
 
-/// <summary>pty master handling: receiving it over a console socket, and window size.</summary>
-internal static unsafe class Terminal
+/// <summary>pty master handling: receiving it over a console socket, and its window size.</summary>
+public static unsafe class Terminal
 {
-    private const int SOL_SOCKET = 1, SCM_RIGHTS = 1;
+    private const int SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_CMSG_CLOEXEC = 0x40000000;
     private const nuint TIOCSWINSZ = 0x5414;
 
-    /// <summary>Receives the one fd the runtime sends with SCM_RIGHTS over <paramref name="socketFd"/>.</summary>
+    /// <summary>Receives the one fd a runtime sends with SCM_RIGHTS over <paramref name="socketFd"/>.</summary>
     public static int ReceiveFd(int socketFd, string subject)
     {
         var data = stackalloc byte[4096];
@@ -24,10 +24,10 @@ internal static unsafe class Terminal
         *(nint*)(msg + 40) = 64;
         while (true)
         {
-            var n = Libc.recvmsg(socketFd, msg, 0x40000000 /* MSG_CMSG_CLOEXEC */);
+            var n = Sys.recvmsg(socketFd, msg, MSG_CMSG_CLOEXEC);
             if (n >= 0) break;
             var e = Errno.Last;
-            if (e != Libc.EINTR) throw Errno.Fail("recvmsg", subject, e);
+            if (e != Errno.EINTR) throw new SyscallException("recvmsg", subject, e);
         }
         // struct cmsghdr: len(0) level(8) type(12) data(16)
         var len = *(nint*)control;
@@ -44,6 +44,6 @@ internal static unsafe class Terminal
         ws[1] = cols;
         ws[2] = 0;
         ws[3] = 0;
-        Errno.Check(Libc.ioctl(masterFd, TIOCSWINSZ, ws), "ioctl", "TIOCSWINSZ");
+        Errno.Check(Sys.ioctl(masterFd, TIOCSWINSZ, ws), "ioctl", "TIOCSWINSZ");
     }
 }

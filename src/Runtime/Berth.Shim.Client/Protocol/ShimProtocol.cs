@@ -25,6 +25,9 @@ public static class ShimOps
     /// <summary>docker exec: register (stdio ready, nothing runs), start, wait, resize, state, list.</summary>
     public const string Exec = "exec", ExecStart = "exec-start", ExecWait = "exec-wait", ExecResize = "exec-resize",
         ExecState = "exec-state", ExecList = "exec-list";
+
+    /// <summary>A health probe: run a process in the container, capture its output, kill it at the timeout (see <see cref="ProbeResult"/>).</summary>
+    public const string Probe = "probe";
 }
 
 /// <summary>Container status as the shim sees it.</summary>
@@ -43,11 +46,22 @@ public sealed record ShimRequest(
     bool? Force = null,
     string? ExecId = null,
     JsonElement? Process = null,
-    bool? Stdin = null);
+    bool? Stdin = null,
+    int? TimeoutMs = null);
 
 /// <summary>The answer to one control request: Ok, or Error with the reason.</summary>
 public sealed record ShimResponse(bool Ok, string? Error = null, ShimState? State = null, ExitStatus? Exit = null,
-    ExecState? Exec = null, IReadOnlyList<ExecState>? Execs = null);
+    ExecState? Exec = null, IReadOnlyList<ExecState>? Execs = null, ProbeResult? Probe = null);
+
+/// <summary>
+/// How one health probe went, as docker records it: the exit code (-1 when it could not run or timed out) and stdout and
+/// stderr together, cut at <see cref="MaxOutput"/> bytes.
+/// </summary>
+public sealed record ProbeResult(int ExitCode, string Output, bool TimedOut)
+{
+    /// <summary>docker keeps the first 4096 bytes of a probe's output (daemon/health.go, maxOutputLen).</summary>
+    public const int MaxOutput = 4096;
+}
 
 /// <summary>One exec as the shim sees it: Status created (registered), running or stopped; Process is the OCI process it was given.</summary>
 public sealed record ExecState(string ExecId, int Pid, string Status, bool Terminal, JsonElement Process, ExitStatus? Exit);
@@ -134,4 +148,5 @@ public static class RuntimeErrors
 [JsonSerializable(typeof(AttachHeader))]
 [JsonSerializable(typeof(ShimReady))]
 [JsonSerializable(typeof(ExecState))]
+[JsonSerializable(typeof(ProbeResult))]
 public sealed partial class ShimJson : JsonSerializerContext;

@@ -1,6 +1,3 @@
-using Berth.Actors.Protocol.Serialization;
-using Berth.Runtime.Cgroups;
-
 namespace Berth.Actors.Protocol;
 
 /// <summary>POST /containers/{id}/pause: freezes every process of the container.</summary>
@@ -11,18 +8,6 @@ public sealed record UnpauseContainer(string Ref) : IContainerTargeted, IBerthMe
 
 /// <summary>POST /containers/{id}/rename?name=: answered by the containers actor, which owns the names.</summary>
 public sealed record RenameContainer(string Ref, string NewName) : IContainerCommand, IBerthMessage;
-
-/// <summary>GET /containers/{id}/top: the host pids of the container's processes.</summary>
-public sealed record ListContainerProcesses(string Ref) : IContainerTargeted, IBerthMessage;
-
-/// <summary>The host pids of a running container's processes.</summary>
-public sealed record ContainerProcesses(string Id, IReadOnlyList<int> Pids) : IBerthMessage;
-
-/// <summary>GET /containers/{id}/stats: one reading of the container's cgroup.</summary>
-public sealed record SampleContainerStats(string Ref) : IContainerTargeted, IBerthMessage;
-
-/// <summary>One reading; Usage is null when the container is not running.</summary>
-public sealed record ContainerStatsSample(string Id, string Name, DateTimeOffset Read, CgroupUsage? Usage) : IBerthMessage;
 
 /// <summary>POST /containers/{id}/update's body: zero or null means "leave as it is", like docker.</summary>
 public sealed record ContainerResourceUpdate
@@ -45,9 +30,3 @@ public sealed record UpdateContainer(string Ref, ContainerResourceUpdate Update)
 
 /// <summary>The update was applied (and persisted); Warnings as docker's {"Warnings":[]}.</summary>
 public sealed record ContainerUpdated(IReadOnlyList<string> Warnings) : IBerthMessage;
-
-/// <summary>POST /containers/prune: removes stopped containers created before Until carrying the labels (label) and not the others (label!).</summary>
-public sealed record PruneContainers(DateTimeOffset? Until, IReadOnlyList<string> Labels, IReadOnlyList<string> NotLabels) : IContainerCommand, IBerthMessage;
-
-/// <summary>What prune removed; SpaceReclaimed is the sum of their writable layers.</summary>
-public sealed record ContainersPruned(IReadOnlyList<string> Deleted, long SpaceReclaimed) : IBerthMessage;

@@ -112,6 +112,17 @@ public sealed class ShimClient : IAsyncDisposable
     public async Task<IReadOnlyList<ExecState>> ListExecsAsync(CancellationToken ct = default) =>
         (await Expect(new ShimRequest(ShimOps.ExecList), ct)).Execs ?? [];
 
+    /// <summary>
+    /// Runs a health probe in the container (<paramref name="process"/> is the OCI process, passed to `runtime exec`) and
+    /// answers once it ended or the shim killed it at <paramref name="timeout"/>. It holds this connection meanwhile
+    /// (up to the timeout): give it a client of its own.
+    /// </summary>
+    public async Task<ProbeResult> ProbeAsync(JsonElement process, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var request = new ShimRequest(ShimOps.Probe, Process: process, TimeoutMs: (int)Math.Clamp(timeout.TotalMilliseconds, 1, int.MaxValue));
+        return (await Expect(request, ct)).Probe ?? throw new IOException("berth-shim sent no probe result");
+    }
+
     /// <summary>Opens an attach connection: output frames from now on, stdin if asked.</summary>
     public Task<ShimAttachment> AttachAsync(AttachHeader header, CancellationToken ct = default) =>
         ShimAttachment.OpenAsync(_paths.AttachSocket, header, ct);

@@ -1,0 +1,15 @@
+using Berth.Runtime.Cgroups;
+
+namespace Berth.Actors.Protocol;
+
+/// <summary>GET /containers/{id}/top: the host pids of the container's processes.</summary>
+public sealed record ListContainerProcesses(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>The host pids of a running container's processes.</summary>
+public sealed record ContainerProcesses(string Id, IReadOnlyList<int> Pids) : IBerthMessage;
+
+/// <summary>GET /containers/{id}/stats: one reading of the container's cgroup.</summary>
+public sealed record SampleContainerStats(string Ref) : IContainerTargeted, IBerthMessage;
+
+/// <summary>One reading; Usage is null when the container is not running.</summary>
+public sealed record ContainerStatsSample(string Id, string Name, DateTimeOffset Read, CgroupUsage? Usage) : IBerthMessage;

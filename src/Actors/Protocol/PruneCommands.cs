@@ -1,0 +1,7 @@
+namespace Berth.Actors.Protocol;
+
+/// <summary>POST /containers/prune: removes stopped containers created before Until carrying the labels (label) and not the others (label!).</summary>
+public sealed record PruneContainers(DateTimeOffset? Until, IReadOnlyList<string> Labels, IReadOnlyList<string> NotLabels) : IContainerCommand, IBerthMessage;
+
+/// <summary>What prune removed; SpaceReclaimed is the sum of their writable layers.</summary>
+public sealed record ContainersPruned(IReadOnlyList<string> Deleted, long SpaceReclaimed) : IBerthMessage;
