@@ -78,8 +78,10 @@ public static class ExecEndpoints
                 return;
             }
         }
-        // The CLI inspects the exec as soon as the stream closes: its exit code must be recorded by then.
-        await ContainerEndpoints.Ask<ExecEnded>(reg, new AwaitExecExit(id), Forever, ct);
+        // The CLI inspects the exec as soon as the stream closes: its exit code must be recorded by then. An exec that is
+        // gone already went with its container's run (execs end with it): the stream ends all the same.
+        try { await ContainerEndpoints.Ask<ExecEnded>(reg, new AwaitExecExit(id), Forever, ct); }
+        catch (ApiException gone) when (gone.Status == 404) { }
     }
 
     /// <summary>docker's ExecInspect, ProcessConfig with its lower-case keys and "user" only when set.</summary>
