@@ -79,7 +79,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 
     private ContainerDefinition Def => _def ?? throw new InvalidOperationException($"container {_state.Id} has no definition");
 
-    private RootfsLayout Layout => ContainerRootfs.Layout(Paths.Dir, _def?.LowerDirs ?? []);
+    private RootfsLayout Layout => ContainerRootfs.Layout(Paths.Dir, _settings.LowerDirsOf(_def?.ChainIds ?? []));
 
     public static Props Props(string id, ContainerSettings settings, EventLogSink events, bool created = false) =>
         Akka.Actor.Props.Create(() => new ContainerActor(id, settings, events, created));
@@ -104,7 +104,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         });
     }
 
-    private RootfsLayout RootfsLayoutOf(ContainerDefinition def) => ContainerRootfs.Layout(Paths.Dir, def.LowerDirs);
+    private RootfsLayout RootfsLayoutOf(ContainerDefinition def) => ContainerRootfs.Layout(Paths.Dir, _settings.LowerDirsOf(def.ChainIds));
 
     /// <summary>A container that does not exist: its directories go, the containers actor forgets it, this actor stops.</summary>
     private void Abandon()
@@ -271,7 +271,8 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         {
             OciBundle.Write(def, Paths, Layout.MergedDir);
             Directory.CreateDirectory(Paths.StateDir);
-            var args = new ShimArguments(def.Id, Paths.Dir, Paths.StateDir, def.Runtime, Paths.RuntimeRoot, Paths.LogPath,
+            var runtime = _settings.RuntimePathOf(def.Runtime) ?? throw new Bundle.ContainerSpecException($"unknown or invalid runtime name: {def.Runtime}");
+            var args = new ShimArguments(def.Id, Paths.Dir, Paths.StateDir, runtime, Paths.RuntimeRoot, Paths.LogPath,
                 Stdin: def.Config.OpenStdin, StdinOnce: def.Config.StdinOnce, WaitForStart: true);
             args = args with { LogRotation = Bundle.LogDriver.Rotation(def.HostConfig.LogConfig, _settings.LogOpts), LogPath = Bundle.LogDriver.Name(def.HostConfig.LogConfig) == "none" ? null : args.LogPath };
             await ShimLauncher.LaunchAsync(_settings.ShimBinary, args);

@@ -5,7 +5,8 @@ namespace Berth.Actors.Containers;
 
 /// <summary>
 /// What a container is, fixed at create (persisted as its first event): the merged config, the image's
-/// snapshots and the runtime that will run it.
+/// snapshots (chain ids) and the name of the runtime that will run it. Nothing in it is a host path of berth's own,
+/// so the record survives a moved data root or a reinstalled berthd.
 /// </summary>
 [Manifest("container.created.v1")]
 public sealed record ContainerDefinition(
@@ -15,7 +16,6 @@ public sealed record ContainerDefinition(
     string ImageId,
     ContainerConfig Config,
     ContainerHostConfig HostConfig,
-    IReadOnlyList<string> LowerDirs,
     IReadOnlyList<string> ChainIds,
     string Runtime) : IBerthMessage
 {

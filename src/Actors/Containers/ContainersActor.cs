@@ -335,8 +335,8 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         var config = ContainerDefinition.Merge(r.Command.Config, image.Config);
         if ((config.Entrypoint?.Count ?? 0) + (config.Cmd?.Count ?? 0) == 0) return new ContainerError(400, "No command specified");
         var runtimeName = r.Command.HostConfig.Runtime is { Length: > 0 } rt ? rt : _settings.DefaultRuntime;
-        var def = new ContainerDefinition(r.Id, "/" + r.Name, DateTimeOffset.UtcNow, image.Id, config, r.HostConfig, image.LowerDirs, image.ChainIds,
-            _settings.Runtimes[runtimeName]);
+        var def = new ContainerDefinition(r.Id, "/" + r.Name, DateTimeOffset.UtcNow, image.Id, config, r.HostConfig, image.ChainIds,
+            runtimeName);
         if (await Store(new ContainerAdded(r.Id, r.Name)) is { } failed) return new ContainerError(500, StorageFault.Describe(failed));
         _names[r.Name] = r.Id;
         _execsKnown.Add(r.Id); // a new container has no execs to restore

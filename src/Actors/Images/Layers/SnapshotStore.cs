@@ -20,7 +20,7 @@ public sealed class SnapshotStore
     /// <summary>Opens (creating if needed) &lt;dataRoot&gt;/snapshots and deletes leftovers of interrupted unpacks and deletions.</summary>
     public static SnapshotStore Open(string dataRoot)
     {
-        var store = new SnapshotStore(Path.Combine(dataRoot, "snapshots"));
+        var store = new SnapshotStore(RootUnder(dataRoot));
         // Private like dockerd's overlay2/ (older berthds made it 0755): the layers' own modes are for inside containers.
         ExactMode.Directory(store.Root, ExactMode.Dir0700);
         foreach (var dir in Directory.EnumerateDirectories(store.Root))
@@ -35,7 +35,13 @@ public sealed class SnapshotStore
     public string DirOf(Digest chainId) => Path.Combine(Root, chainId.Hex);
 
     /// <summary>The overlay lower dir for this chainID.</summary>
-    public string FsOf(Digest chainId) => Path.Combine(DirOf(chainId), "fs");
+    public string FsOf(Digest chainId) => FsOf(Root, chainId);
+
+    /// <summary>Where the snapshots of a data root live.</summary>
+    public static string RootUnder(string dataRoot) => Path.Combine(dataRoot, "snapshots");
+
+    /// <summary>The overlay lower dir for this chainID in the snapshot store at <paramref name="root"/>.</summary>
+    public static string FsOf(string root, Digest chainId) => Path.Combine(root, chainId.Hex, "fs");
 
     public bool Exists(Digest chainId) => File.Exists(Path.Combine(DirOf(chainId), "size"));
 

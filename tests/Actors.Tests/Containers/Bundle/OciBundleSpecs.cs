@@ -13,7 +13,7 @@ public sealed class OciBundleSpecs : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static ContainerDefinition Def(ContainerHostConfig h, ContainerConfig? c = null) =>
-        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", c ?? new ContainerConfig { Cmd = ["sh"] }, h, [], [], "berth-runtime");
+        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", c ?? new ContainerConfig { Cmd = ["sh"] }, h, [], "berth-runtime");
 
     [Fact]
     public void Resources_carry_memory_cpu_and_pids_limits()

@@ -14,7 +14,7 @@ public sealed class OciDevicesSpecs : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static ContainerDefinition Def(ContainerHostConfig h) =>
-        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", new ContainerConfig { Cmd = ["sh"] }, h, [], [], "berth-runtime");
+        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", new ContainerConfig { Cmd = ["sh"] }, h, [], "berth-runtime");
 
     /// <summary>The spec of the bundle that runs (written at start, with the rootfs mounted).</summary>
     private Spec Starting(ContainerHostConfig h)
