@@ -20,12 +20,9 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
 
     private readonly ImageStore _store;
     private readonly IImageEventSink _events;
-    private readonly ImageUsage _usage;
     private readonly TimeProvider _clock;
-    private ImageIndex _index;
-    private int _activeJobs;
+    private ImagesState _state;
     private int _jobCounter;
-    private Garbage _pending = Garbage.None;
 
     public IStash Stash { get; set; } = null!;
 
@@ -40,119 +37,39 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
     {
         _store = store;
         _events = events;
-        _usage = new ImageUsage(complete: !awaitContainers);
         _clock = clock;
-        _index = store.IndexFile.Load();
+        _state = ImagesState.Initial(store.IndexFile.Load(), usageComplete: !awaitContainers);
 
-        Receive<ImageInUse>(u => _usage.Set(u.Use));
-        Receive<ImageReleased>(r => _usage.Release(r.ContainerId));
-        Receive<ImageUsageComplete>(_ =>
-        {
-            if (_usage.Complete) return;
-            _usage.Complete = true;
-            Stash.UnstashAll();
-            CollectGarbage();
-        });
-        // What answers from usage waits until the containers have reported it.
-        Receive<RemoveImage>(_ => !_usage.Complete, _ => Stash.Stash());
-        Receive<PruneImages>(_ => !_usage.Complete, _ => Stash.Stash());
-        Receive<GetImageDiskUsage>(_ => !_usage.Complete, _ => Stash.Stash());
-
-        Receive<ListImages>(q => Reply(() => new ImageList(ImageViews.List(_index, q.All, q.Filters.Values, _store.SizeOf))));
+        Receive<GetImageDiskUsage>(_ => !_state.UsageComplete, _ => Stash.Stash());
+        Receive<ListImages>(q => Reply(() => new ImageList(ImageViews.List(_state.Index, q.All, q.Filters.Values, _store.SizeOf))));
         Receive<InspectImage>(q => Reply(() =>
         {
-            var image = _index.Resolve(q.Name);
-            return new ImageInspected(ImageViews.Inspect(_index, image, _store.ReadConfig(image.Id), _store.SizeOf, c => _store.Snapshots.FsOf(c)));
+            var image = _state.Index.Resolve(q.Name);
+            return new ImageInspected(ImageViews.Inspect(_state.Index, image, _store.ReadConfig(image.Id), _store.SizeOf, c => _store.Snapshots.FsOf(c)));
         }));
         Receive<GetImageHistory>(q => Reply(() =>
         {
-            var image = _index.Resolve(q.Name);
-            return new ImageHistory(ImageViews.History(_index, image, _store.ReadConfig(image.Id), _store.SizeOf));
+            var image = _state.Index.Resolve(q.Name);
+            return new ImageHistory(ImageViews.History(_state.Index, image, _store.ReadConfig(image.Id), _store.SizeOf));
         }));
-        Receive<GetImageDiskUsage>(_ => Reply(() => new ImageDiskUsageReport(ImageViews.DiskUsage(_index, _store.SizeOf, _usage.Current()))));
+        Receive<GetImageDiskUsage>(_ => Reply(() => new ImageDiskUsageReport(ImageViews.DiskUsage(_state.Index, _store.SizeOf, _state.CurrentUses))));
         Receive<ResolveImage>(q => Reply(() =>
         {
-            var image = _index.Resolve(q.Name);
-            if (q.ForContainer is { } holder) _usage.Set(new ContainerImageUse(holder, image.Id.ToString(), false, [.. image.ChainIds.Select(c => c.ToString())]));
-            return new ImageResolved(image.Id.ToString(), _store.ReadConfig(image.Id).Config, _store.LowerDirs(image), [.. image.ChainIds.Select(c => c.ToString())]);
+            var image = _state.Index.Resolve(q.Name);
+            var chainIds = image.ChainIds.Select(c => c.ToString()).ToList();
+            if (q.ForContainer is { } holder) Decide(new ImageInUse(new ContainerImageUse(holder, image.Id.ToString(), false, chainIds)), ActorRefs.Nobody);
+            return new ImageResolved(image.Id.ToString(), _store.ReadConfig(image.Id).Config, _store.LowerDirs(image), chainIds);
         }));
-        Receive<TagImage>(c => Reply(() => Tag(c)));
-        Receive<RemoveImage>(c => Reply(() =>
-        {
-            var result = new ImageRemoval(_usage.Current()).Remove(_index, c.Name, c.Force, prune: !c.NoPrune);
-            Commit(result);
-            return new ImageRemoved(result.Items);
-        }));
-        Receive<PruneImages>(c => Reply(() =>
-        {
-            var result = ImagePrune.Plan(_index, c.Filters.Values, _usage.Current(), _clock.GetUtcNow());
-            var reclaimed = result.Garbage.ChainIds.Sum(_store.SizeOf);
-            Commit(result);
-            Sweep();
-            return new ImagesPruned(new ImagePruneResponse(result.Items.Count == 0 ? null : result.Items, reclaimed));
-        }));
-
         Receive<SweepUnusedLayers>(_ => Sweep());
-
-        Receive<ImportImage>(c =>
-        {
-            var tags = new List<string>();
-            try { if (ImportTag(c.Repo, c.Tag) is { } tag) tags.Add(tag.ToString()); }
-            catch (Exception e) { Sender.Tell(ToError(e)); return; }
-            var now = _clock.GetUtcNow();
-            var log = new IngestLog();
-            StartJob("import", Sender, () => new StagedImages([_store.Import(c.Source, tags, c.Message, c.Changes, now, c.Progress, log)], "import"), log);
-        });
-        Receive<CommitContainer>(c =>
-        {
-            List<string> tags;
-            ImageRecord parent;
-            List<LayerRecord> parentLayers;
-            try
-            {
-                tags = ImportTag(c.Repo, c.Tag) is { } tag ? [tag.ToString()] : [];
-                parent = _index.Resolve(c.Image);
-                parentLayers = [.. parent.DiffIds.Select(d => _index.Layers.GetValueOrDefault(d.ToString())
-                    ?? throw new ImageOperationException(ImageErrorKind.Internal, $"layer {d} of image {parent.Id} has no blob"))];
-            }
-            catch (Exception e) { Sender.Tell(ToError(e)); return; }
-            var now = _clock.GetUtcNow();
-            var log = new IngestLog();
-            StartJob("commit", Sender, () => new StagedImages(
-                [_store.Commit(parent, parentLayers, c.UpperDir, c.Config, c.ContainerId, c.Comment, c.Author, c.Changes, tags, now, log)], "commit"), log);
-        });
-        Receive<LoadImages>(c =>
-        {
-            var log = new IngestLog();
-            StartJob("load", Sender, () => new StagedImages(new ArchiveLoader(_store, log).Load(c.Source, c.Progress), "load"), log);
-        });
-        Receive<SaveImages>(c =>
-        {
-            List<SaveItem> items;
-            try { items = SaveItems(c.Names); }
-            catch (Exception e) { Sender.Tell(ToError(e)); return; }
-            var index = _index;
-            StartJob("save", Sender, () =>
-            {
-                new ArchiveWriter(_store, index).Write(items, c.Destination, c.Format);
-                return new SavedImages(items);
-            });
-        });
-        Receive<JobSucceeded>(OnJobSucceeded);
-        Receive<JobFailed>(f =>
-        {
-            _activeJobs--;
-            f.ReplyTo.Tell(ToError(f.Error));
-            // What the failed job had already put on disk goes again (unless another job now relies on it).
-            if (f.Log is { } log) _pending = _pending.Merge(log.ToGarbage());
-            CollectGarbage();
-        });
+        Receive<IImageUsageMessage>(m => Decide(m, ActorRefs.Nobody));
+        Receive<IImageCommand>(c => Decide(c, Sender));
+        Receive<ImagesInternal.JobFinished>(f => Decide(f, f.ReplyTo));
     }
 
     /// <summary>A restarted images actor lost what the containers told it: it asks again (and waits, as at start).</summary>
     protected override void PostRestart(Exception reason)
     {
-        if (!_usage.Complete) Context.System.EventStream.Publish(new ImageUsageWanted(Self));
+        if (!_state.UsageComplete) Context.System.EventStream.Publish(new ImageUsageWanted(Self));
     }
 
     protected override void PreRestart(Exception reason, object message)
@@ -162,156 +79,52 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
         base.PreRestart(reason, message);
     }
 
-    private ImageTagged Tag(TagImage c)
+    /// <summary>Decides, writes a changed index before applying it, applies, then performs the events' effects and replies.</summary>
+    private void Decide(object command, IActorRef replyTo)
     {
-        var image = _index.Resolve(c.Source);
-        var reference = ParseTarget(c.Repo, c.Tag);
-        Save(_index.Tag(image.Id, reference, _clock.GetUtcNow()));
-        Publish("tag", _index.Get(image.Id)!, reference.Familiar);
-        return new ImageTagged(image.Id.ToString(), reference.Familiar);
-    }
-
-    private void OnJobSucceeded(JobSucceeded done)
-    {
-        _activeJobs--;
+        var decision = ImagesAggregate.Decide(_state, command, _clock.GetUtcNow());
+        if (decision.Deferred) { Stash.Stash(); return; }
+        var reply = decision.Reply;
         try
         {
-            switch (done.Result)
-            {
-                case StagedImages staged:
-                {
-                    var lines = Enter(staged);
-                    done.ReplyTo.Tell(staged.Action switch
-                    {
-                        "import" => new ImageImported(staged.Images[0].Image.Id.ToString()),
-                        "commit" => new ImageCommitted(staged.Images[0].Image.Id.ToString()),
-                        _ => (IImageReply)new ImagesLoaded(lines),
-                    });
-                    break;
-                }
-                case SavedImages saved:
-                    foreach (var item in saved.Items)
-                        Publish("save", item.Image, item.Tags.Count > 0 ? item.Tags[0].Familiar : item.Image.Id.ToString());
-                    done.ReplyTo.Tell(new ImagesSaved([.. saved.Items.Select(i => i.Image.Id.ToString())]));
-                    break;
-            }
+            if (decision.Events.OfType<ImagesEvent.IndexReplaced>().LastOrDefault() is { } replaced) _store.IndexFile.Save(replaced.Index);
         }
         catch (Exception e)
         {
-            done.ReplyTo.Tell(ToError(e));
+            replyTo.Tell(ToError(e));
+            return;
         }
-        CollectGarbage();
-    }
-
-    /// <summary>Enters staged images in the index (tags move to them), persists it, publishes, and returns docker's load lines.</summary>
-    private List<string> Enter(StagedImages staged)
-    {
-        var next = _index;
-        var lines = new List<string>();
-        var events = new List<(string Action, ImageRecord Image, string Name)>();
-        var now = _clock.GetUtcNow();
-        foreach (var image in staged.Images)
+        if (reply is ImagesPruned pruned)
         {
-            next = next.AddImage(image.Image, image.Layers);
-            if (image.Tags.Count == 0) lines.Add($"Loaded image ID: {image.Image.Id}");
-            foreach (var tag in image.Tags)
-            {
-                var reference = ImageReference.Parse(tag);
-                if (next.References.TryGetValue(reference.ToString(), out var old) && old != image.Image.Id)
-                    lines.Add($"The image {reference.Familiar} already exists, renaming the old one with ID {old} to empty string");
-                next = next.Tag(image.Image.Id, reference, now);
-                events.Add(("tag", image.Image, reference.Familiar));
-                lines.Add($"Loaded image: {reference.Familiar}");
-            }
-            if (staged.Action != "commit") events.Add((staged.Action, image.Image, image.Image.Id.ToString()));   // commit is a container event
+            var reclaimed = decision.Events.OfType<ImagesEvent.GarbageQueued>().SelectMany(q => q.Garbage.ChainIds).Sum(_store.SizeOf);
+            reply = new ImagesPruned(pruned.Report with { SpaceReclaimed = reclaimed });
         }
-        Save(next);
-        foreach (var (action, image, name) in events) Publish(action, _index.Get(image.Id) ?? image, name);
-        return lines;
-    }
-
-    /// <summary>
-    /// What docker save writes for each name: a tagged reference records that tag, a bare repository name every tag
-    /// of that repository, an image ID no tag at all. Several names of one image are merged.
-    /// </summary>
-    private List<SaveItem> SaveItems(IReadOnlyList<string> names)
-    {
-        var items = new List<SaveItem>();
-        void Add(ImageRecord image, IEnumerable<ImageReference> tags)
-        {
-            var existing = items.FindIndex(i => i.Image.Id == image.Id);
-            if (existing >= 0) items[existing] = items[existing] with { Tags = [.. items[existing].Tags.Concat(tags).Distinct()] };
-            else items.Add(new SaveItem(image, [.. tags]));
-        }
-        foreach (var name in names)
-        {
-            var isId = Content.Digest.TryParse(name, out _) || ImageReference.IsFullHexId(name);
-            if (!isId && ImageReference.TryParse(name, out var reference) && reference is { IsTagged: false, IsCanonical: false })
-            {
-                // A bare repository name saves every tag of that repository (which may be several images).
-                var repoTags = _index.References.Keys.Select(ImageReference.Parse).Where(r => r.IsTagged && r.Name == reference.Name).ToList();
-                if (repoTags.Count > 0)
-                {
-                    foreach (var group in repoTags.GroupBy(r => _index.References[r.ToString()]))
-                        Add(_index.Get(group.Key)!, group);
-                    continue;
-                }
-            }
-            var image = _index.Resolve(name);
-            Add(image, !isId && ImageReference.TryParse(name, out var tagged) && tagged!.IsTagged ? [tagged.WithDefaultTag()] : []);
-        }
-        return items;
-    }
-
-    private static ImageReference? ImportTag(string? repo, string? tag)
-    {
-        if (string.IsNullOrEmpty(repo)) return null;
-        return ParseTarget(repo, tag);
-    }
-
-    private static ImageReference ParseTarget(string repo, string? tag)
-    {
-        ImageReference reference;
-        try { reference = ImageReference.Parse(repo); }
-        catch (InvalidReferenceException e) { throw new ImageOperationException(ImageErrorKind.InvalidArgument, e.Message); }
-        if (reference.IsCanonical) throw new ImageOperationException(ImageErrorKind.InvalidArgument, "refusing to create a tag with a digest reference");
-        if (!string.IsNullOrEmpty(tag))
-        {
-            try { reference = ImageReference.Parse($"{reference.Name}:{tag}"); }
-            catch (InvalidReferenceException e) { throw new ImageOperationException(ImageErrorKind.InvalidArgument, e.Message); }
-        }
-        return reference.WithDefaultTag();
-    }
-
-    private void Commit(RemovalResult result)
-    {
-        Save(result.Index);
-        foreach (var e in result.Events)
-            _events.Publish(e.Action, e.Id, new Dictionary<string, string> { ["name"] = e.Name });
-        _pending = _pending.Merge(result.Garbage);
-        CollectGarbage();
+        var wasComplete = _state.UsageComplete;
+        _state = ImagesAggregate.ApplyAll(_state, decision.Events);
+        foreach (var e in decision.Events) Perform(e, replyTo);
+        if (reply != null) replyTo.Tell(reply);
+        if (!wasComplete && _state.UsageComplete) Stash.UnstashAll();
+        if (command is PruneImages) Sweep();
     }
 
     /// <summary>Queues every snapshot and blob on disk for deletion; the recheck before deleting keeps what is still used.</summary>
-    private void Sweep()
-    {
-        _pending = _pending.Merge(GarbageSweep.Orphans(_store.Snapshots.List(), _store.Content.List()));
-        CollectGarbage();
-    }
+    private void Sweep() =>
+        Decide(new ImagesInternal.OrphansFound(GarbageSweep.Orphans(_store.Snapshots.List(), _store.Content.List())), ActorRefs.Nobody);
 
-    private void Save(ImageIndex next)
+    private void Perform(ImagesEvent e, IActorRef replyTo)
     {
-        _store.IndexFile.Save(next);
-        _index = next;
+        switch (e)
+        {
+            case ImagesEvent.Published p: _events.Publish(p.Action, p.Id, p.Attributes); break;
+            case ImagesEvent.GarbageTaken t: DeleteGarbage(t.Dead); break;
+            case ImagesEvent.JobStarted j: StartJob(j.Plan, replyTo); break;
+        }
     }
 
     /// <summary>Renames dead snapshots away and unlinks dead blobs now; a child deletes the renamed trees.</summary>
-    private void CollectGarbage()
+    private void DeleteGarbage(Garbage dead)
     {
-        if (_activeJobs > 0 || !_usage.Complete || (_pending.ChainIds.Count == 0 && _pending.Blobs.Count == 0)) return;
-        var garbage = GarbageRecheck.StillDead(_pending, _index, _usage.Current());
-        _pending = Garbage.None;
-        var trash = _store.Retire(garbage);
+        var trash = _store.Retire(dead);
         if (trash.Count == 0) return;
         Func<object> deleteTrash = () =>
         {
@@ -321,18 +134,26 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
         Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(deleteTrash, ActorRefs.Nobody, false, null)), $"gc-{++_jobCounter}");
     }
 
-    private void Publish(string action, ImageRecord image, string name)
+    private void StartJob(ImageJobPlan plan, IActorRef replyTo)
     {
-        var attributes = new Dictionary<string, string>();
-        foreach (var (k, v) in image.Labels ?? new Dictionary<string, string>()) attributes[k] = v;
-        attributes["name"] = name;
-        _events.Publish(action, image.Id.ToString(), attributes);
-    }
-
-    private void StartJob(string kind, IActorRef replyTo, Func<object> work, IngestLog? log = null)
-    {
-        _activeJobs++;
-        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(work, replyTo, true, log)), $"{kind}-{++_jobCounter}");
+        var now = _clock.GetUtcNow();
+        var log = new IngestLog();
+        (string Kind, Func<object> Work) job = plan switch
+        {
+            ImageJobPlan.Import i => ("import", () => new ImageJobOutcome.Staged(
+                [_store.Import(i.Command.Source, i.Tags, i.Command.Message, i.Command.Changes, now, i.Command.Progress, log)], "import")),
+            ImageJobPlan.Commit c => ("commit", () => new ImageJobOutcome.Staged(
+                [_store.Commit(c.Parent, c.ParentLayers, c.Command.UpperDir, c.Command.Config, c.Command.ContainerId, c.Command.Comment,
+                    c.Command.Author, c.Command.Changes, c.Tags, now, log)], "commit")),
+            ImageJobPlan.Load l => ("load", () => new ImageJobOutcome.Staged(new ArchiveLoader(_store, log).Load(l.Command.Source, l.Command.Progress), "load")),
+            ImageJobPlan.Save s => ("save", () =>
+            {
+                new ArchiveWriter(_store, s.Index).Write(s.Items, s.Command.Destination, s.Command.Format);
+                return new ImageJobOutcome.Saved(s.Items);
+            }),
+            _ => throw new ArgumentException($"unknown job {plan.GetType().Name}", nameof(plan)),
+        };
+        Context.ActorOf(Akka.Actor.Props.Create(() => new ImageJobActor(job.Work, replyTo, true, log)), $"{job.Kind}-{++_jobCounter}");
     }
 
     private void Reply(Func<IImageReply> handler)
@@ -348,23 +169,20 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
         _ => new ImageError(ImageErrorKind.Internal, StorageFault.Describe(e)),
     };
 
-    private sealed record StagedImages(IReadOnlyList<StagedImage> Images, string Action);
-    private sealed record SavedImages(IReadOnlyList<SaveItem> Items);
     private sealed record TrashDeleted;
 
-    internal sealed record JobSucceeded(object Result, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
-    internal sealed record JobFailed(Exception Error, IActorRef ReplyTo, IngestLog? Log = null) : INoSerializationVerificationNeeded;
-
-    /// <summary>Runs one blocking job off the actor's thread and reports back to the images actor, then stops.</summary>
+    /// <summary>Runs one blocking job off the actor's thread and hands its outcome back to the images actor, then stops.</summary>
     private sealed class ImageJobActor : ReceiveActor
     {
         public ImageJobActor(Func<object> work, IActorRef replyTo, bool report, IngestLog? log = null)
         {
             var parent = Context.Parent;
-            Task.Run(work).PipeTo(Self, success: r => new JobSucceeded(r, replyTo),
-                failure: e => new JobFailed(e is AggregateException { InnerException: { } inner } ? inner : e, replyTo, log));
-            Receive<JobSucceeded>(m => { if (report) parent.Tell(m); Context.Stop(Self); });
-            Receive<JobFailed>(m => { if (report) parent.Tell(m); Context.Stop(Self); });
+            Task.Run(work).PipeTo(Self,
+                success: r => r is ImageJobOutcome outcome ? new ImagesInternal.JobFinished(outcome, replyTo) : r,
+                failure: e => new ImagesInternal.JobFinished(
+                    new ImageJobOutcome.Failed(ToError(e is AggregateException { InnerException: { } inner } ? inner : e), log?.ToGarbage() ?? Garbage.None), replyTo));
+            Receive<ImagesInternal.JobFinished>(m => { if (report) parent.Tell(m); Context.Stop(Self); });
+            ReceiveAny(_ => Context.Stop(Self));
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class ContainersActorCreateSpecs : TestKit
         _containers.Tell(Create("web"));
         Assert.Equal(409, ExpectMsg<ContainerError>(Long).Status);
 
-        _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, [], ["sha256:11"]));
+        _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, [], ["sha256:" + new string('1', 64)]));
         // The images actor holds the image for this id since it answered (ResolveImage.ForContainer).
         Assert.Equal(resolve.ForContainer, first.ExpectMsg<ContainerCreated>(Long).Id);
     }
