@@ -107,7 +107,7 @@ public sealed partial class ContainerActor
         }
         _execs[execId] = record with { Phase = ExecPhase.Prepared };
         var s = record.Spec;
-        sender.Tell(new ExecReady(execId, _state.Id, Paths.StateDir, s.Tty, s.AttachStdin, s.AttachStdout, s.AttachStderr, s.DetachKeys));
+        sender.Tell(new ExecReady(execId, _state.Id, Streams, s.Tty, s.AttachStdin, s.AttachStdout, s.AttachStderr, s.DetachKeys));
     }
 
     private async Task BeginExecNow(string execId)

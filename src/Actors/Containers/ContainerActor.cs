@@ -494,7 +494,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     }
 
     private ContainerLocation Location() =>
-        new(_state.Id, Def.Name, Paths.StateDir, Paths.LogPath, Def.Config.Tty, _shim != null, Def.Config.OpenStdin);
+        new(_state.Id, Def.Name, Def.Config.Tty, _shim != null, Def.Config.OpenStdin, Streams);
+
+    private Handles.ContainerStreams Streams => new(Paths.StateDir, Paths.LogPath);
 
     private ContainerView View()
     {

@@ -3,12 +3,24 @@ using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
 
-/// <summary>docker container prune: the stopped containers that match are removed, each by its own actor.</summary>
+/// <summary>docker container prune (the stopped containers that match are removed, each by its own actor) and the writable layers' sizes.</summary>
 public sealed partial class ContainersActor
 {
     private static readonly TimeSpan PruneRemoveTimeout = TimeSpan.FromMinutes(2);
 
-    private void HandlePrune() => Receive<PruneContainers>(Prune);
+    private void HandlePrune()
+    {
+        Receive<PruneContainers>(Prune);
+        Receive<MeasureContainers>(Measure);
+    }
+
+    /// <summary>Walks the writable layers off the actor's thread (a large layer takes a while) and answers the sizes.</summary>
+    private void Measure(MeasureContainers m)
+    {
+        var settings = _settings;
+        Task.Run(() => new ContainersMeasured(m.Ids.Distinct().ToDictionary(id => id, id => ContainerDiskUsage.SizeRw(settings.PathsOf(id)))))
+            .PipeTo(Sender);
+    }
 
     /// <summary>
     /// Removes the matching stopped containers. The removals run off the actor: each container asks this actor to

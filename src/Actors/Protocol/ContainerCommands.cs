@@ -159,7 +159,8 @@ public sealed record ContainerDone(bool NotModified = false) : IBerthMessage;
 
 public sealed record ContainerExited(long StatusCode) : IBerthMessage;
 
-public sealed record ContainerLocation(string Id, string Name, string StateDir, string LogPath, bool Tty, bool Running, bool OpenStdin) : IBerthMessage;
+public sealed record ContainerLocation(string Id, string Name, bool Tty, bool Running, bool OpenStdin, Containers.Handles.ContainerStreams Streams)
+    : Akka.Actor.INoSerializationVerificationNeeded;
 
 public sealed record ContainerInspected(ContainerView View) : IBerthMessage;
 

@@ -38,8 +38,8 @@ public sealed record ExecsRestored(string ContainerId) : IBerthMessage;
 public sealed record PrepareExecStart(string ExecId) : IExecTargeted, IBerthMessage;
 
 /// <summary>Where and how to attach to a prepared exec; DetachKeys as the exec was created with them ("" for the default).</summary>
-public sealed record ExecReady(string ExecId, string ContainerId, string StateDir, bool Tty, bool AttachStdin, bool AttachStdout, bool AttachStderr,
-    string DetachKeys) : IBerthMessage;
+public sealed record ExecReady(string ExecId, string ContainerId, Containers.Handles.ContainerStreams Streams, bool Tty, bool AttachStdin, bool AttachStdout,
+    bool AttachStderr, string DetachKeys) : Akka.Actor.INoSerializationVerificationNeeded;
 
 /// <summary>Second half of start: `runtime exec`. The reply says whether the process runs, or the runtime's message.</summary>
 public sealed record BeginExec(string ExecId) : IExecTargeted, IBerthMessage;

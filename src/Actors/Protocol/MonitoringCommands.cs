@@ -8,6 +8,12 @@ public sealed record ListContainerProcesses(string Ref) : IContainerTargeted, IB
 /// <summary>The host pids of a running container's processes.</summary>
 public sealed record ContainerProcesses(string Id, IReadOnlyList<int> Pids) : IBerthMessage;
 
+/// <summary>ps -s and /system/df: the size of each container's writable layer (docker's SizeRw), by full id.</summary>
+public sealed record MeasureContainers(IReadOnlyList<string> Ids) : IBerthMessage;
+
+/// <summary>SizeRw by container id; a container without a writable layer (yet, or any more) measures 0.</summary>
+public sealed record ContainersMeasured(IReadOnlyDictionary<string, long> SizeRw) : IBerthMessage;
+
 /// <summary>GET /containers/{id}/stats: one reading of the container's cgroup.</summary>
 public sealed record SampleContainerStats(string Ref) : IContainerTargeted, IBerthMessage;
 

@@ -28,7 +28,7 @@ public static class ContainerAttach
         ShimAttachment? attachment = null;
         if (stream && where.Running)
         {
-            await using var shim = await ShimClient.ConnectAsync(where.StateDir, ct);
+            await using var shim = await where.Streams.ConnectAsync(ct);
             attachment = await shim.AttachAsync(new AttachHeader(stdin && where.OpenStdin, stdout, stderr), ct);
         }
 

@@ -86,16 +86,13 @@ public static class ContainerEndpoints
         return new JsonReply(new { created.Id, Warnings = Array.Empty<string>() }, 201);
     }
 
-    private static async Task<IResult> List(HttpContext ctx, ActorRegistry reg, DaemonOptions options)
+    private static async Task<IResult> List(HttpContext ctx, ActorRegistry reg)
     {
         var filters = new FilterSet(Filters.Parse(ctx.Request, new HashSet<string> { "status", "name", "id", "label", "ancestor", "exited", "before", "since", "health" }));
         var items = (await Ask<ContainerList>(reg, new ListContainers(Query.Bool(ctx.Request, "all"), filters, Query.Int(ctx.Request, "limit") ?? -1), ctx)).Items;
         var now = DateTimeOffset.UtcNow;
         if (!Query.Bool(ctx.Request, "size")) return new JsonReply(items.Select(v => ContainerShapes.Summary(v, now)).ToList());
-        var imageSizes = await ContainerSizes.ImageSizes(reg, ctx);
-        var sized = new List<JsonObject>();
-        foreach (var v in items) sized.Add(await ContainerSizes.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
-        return new JsonReply(sized);
+        return new JsonReply(await ContainerSizes.Summaries(items, reg, ctx));
     }
 
     /// <summary>The 200 header goes out at once (docker run waits on it before start); the body comes with the exit.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Akka.Hosting;
+using Berth.Actors.Containers.Handles;
 using Berth.Actors.Protocol;
 
 namespace Berth.Host.Api;
@@ -28,46 +29,21 @@ public static class ContainerLogs
         ctx.Response.ContentType = where.Tty ? "application/vnd.docker.raw-stream" : "application/vnd.docker.multiplexed-stream";
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted);
 
-        long offset = 0;
-        var lines = ReadFrom(where.LogPath, ref offset);
+        var log = where.Streams.OpenLog();
+        var lines = log.ReadNew();
         if (tail is { } n) lines = lines.Skip(Math.Max(0, lines.Count - n)).ToList();
         await Write(ctx, lines, where.Tty, stdout, stderr, timestamps, since, until);
         while (follow && !ctx.RequestAborted.IsCancellationRequested)
         {
             var running = (await ContainerEndpoints.Ask<ContainerLocation>(reg, new LocateContainer(id), ctx)).Running;
-            await Write(ctx, ReadFrom(where.LogPath, ref offset), where.Tty, stdout, stderr, timestamps, since, until);
+            await Write(ctx, log.ReadNew(), where.Tty, stdout, stderr, timestamps, since, until);
             if (!running) break;
             try { await Task.Delay(200, ctx.RequestAborted); }
             catch (OperationCanceledException) { break; }
         }
     }
 
-    private sealed record Entry(string Log, string Stream, string Time);
-
-    /// <summary>Complete lines from offset on; a half-written last line is left for the next read.</summary>
-    private static List<Entry> ReadFrom(string path, ref long offset)
-    {
-        var result = new List<Entry>();
-        if (!File.Exists(path)) return result;
-        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        if (f.Length < offset) offset = 0;
-        f.Seek(offset, SeekOrigin.Begin);
-        var bytes = new byte[f.Length - offset];
-        f.ReadExactly(bytes);
-        var end = Array.LastIndexOf(bytes, (byte)'\n');
-        if (end < 0) return result;
-        offset += end + 1;
-        foreach (var line in Encoding.UTF8.GetString(bytes, 0, end).Split('\n'))
-        {
-            if (line.Length == 0) continue;
-            using var doc = JsonDocument.Parse(line);
-            var r = doc.RootElement;
-            result.Add(new Entry(r.GetProperty("log").GetString() ?? "", r.GetProperty("stream").GetString() ?? "stdout", r.GetProperty("time").GetString() ?? ""));
-        }
-        return result;
-    }
-
-    private static async Task Write(HttpContext ctx, List<Entry> lines, bool tty, bool stdout, bool stderr, bool timestamps, DateTimeOffset? since, DateTimeOffset? until)
+    private static async Task Write(HttpContext ctx, IReadOnlyList<LogEntry> lines, bool tty, bool stdout, bool stderr, bool timestamps, DateTimeOffset? since, DateTimeOffset? until)
     {
         if (lines.Count == 0) return;
         using var buffer = new MemoryStream();

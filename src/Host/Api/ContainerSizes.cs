@@ -2,27 +2,34 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Akka.Hosting;
-using Berth.Actors.Containers;
 using Berth.Actors.Protocol;
-using Berth.Host.Configuration;
 
 namespace Berth.Host.Api;
 
 /// <summary>SizeRw and SizeRootFs of containers, for ps -s and /system/df.</summary>
 public static class ContainerSizes
 {
-    /// <summary>A container summary with SizeRw (the writable layer) and SizeRootFs (plus the image).</summary>
-    public static async Task<JsonObject> WithSize(ContainerView v, object summary, DaemonOptions options, IReadOnlyDictionary<string, long> imageSizes)
+    /// <summary>Container summaries with SizeRw (the writable layer, measured by the containers actor) and SizeRootFs (plus the image).</summary>
+    public static async Task<List<JsonObject>> Summaries(IReadOnlyList<ContainerView> views, ActorRegistry reg, HttpContext ctx)
     {
-        var node = (JsonObject)JsonSerializer.SerializeToNode(summary, summary.GetType(), ApiJson.Options)!;
-        var sizeRw = await Task.Run(() => ContainerDiskUsage.SizeRw(new ContainerPaths(options.DataRoot, options.ExecRoot, v.Id)));
-        node["SizeRw"] = sizeRw;
-        node["SizeRootFs"] = sizeRw + imageSizes.GetValueOrDefault(v.Image);
-        return node;
+        var imageSizes = await ImageSizes(reg, ctx);
+        var measured = (await ContainerEndpoints.Ask<ContainersMeasured>(reg, new MeasureContainers([.. views.Select(v => v.Id)]), ctx)).SizeRw;
+        var now = DateTimeOffset.UtcNow;
+        var result = new List<JsonObject>();
+        foreach (var v in views)
+        {
+            var summary = ContainerShapes.Summary(v, now);
+            var node = (JsonObject)JsonSerializer.SerializeToNode(summary, summary.GetType(), ApiJson.Options)!;
+            var sizeRw = measured.GetValueOrDefault(v.Id);
+            node["SizeRw"] = sizeRw;
+            node["SizeRootFs"] = sizeRw + imageSizes.GetValueOrDefault(v.Image);
+            result.Add(node);
+        }
+        return result;
     }
 
     /// <summary>Every image's size by id, for SizeRootFs.</summary>
-    public static async Task<IReadOnlyDictionary<string, long>> ImageSizes(ActorRegistry reg, HttpContext ctx)
+    private static async Task<IReadOnlyDictionary<string, long>> ImageSizes(ActorRegistry reg, HttpContext ctx)
     {
         var images = await reg.GetAsync<Hosting.ImagesKey>(ctx.RequestAborted);
         return await images.Ask<object>(new ListImages(true, FilterSet.None), TimeSpan.FromSeconds(30), ctx.RequestAborted) is ImageList list

@@ -8,14 +8,11 @@ namespace Berth.Host.Api;
 /// <summary>GET /system/df: what images and containers (and later volumes) take on disk.</summary>
 public static class DiskUsageEndpoints
 {
-    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/system/df", async (HttpContext ctx, ActorRegistry reg, DaemonOptions options) =>
+    public static void Map(IEndpointRouteBuilder api) => api.MapGet("/system/df", async (HttpContext ctx, ActorRegistry reg) =>
     {
         var images = (await ImageEndpoints.Ask<ImageDiskUsageReport>(reg, GetImageDiskUsage.Instance, ctx)).Usage;
         var containers = await ContainerEndpoints.Ask<ContainerList>(reg, new ListContainers(true), ctx);
-        var imageSizes = await ContainerSizes.ImageSizes(reg, ctx);
-        var now = DateTimeOffset.UtcNow;
-        var sized = new List<System.Text.Json.Nodes.JsonObject>();
-        foreach (var v in containers.Items) sized.Add(await ContainerSizes.WithSize(v, ContainerShapes.Summary(v, now), options, imageSizes));
+        var sized = await ContainerSizes.Summaries(containers.Items, reg, ctx);
         return new JsonReply(new
         {
             images.LayersSize,

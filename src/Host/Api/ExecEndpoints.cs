@@ -53,7 +53,7 @@ public static class ExecEndpoints
         }
 
         ShimAttachment attachment;
-        await using (var shim = await ShimClient.ConnectAsync(ready.StateDir, ct))
+        await using (var shim = await ready.Streams.ConnectAsync(ct))
             attachment = await shim.AttachAsync(new AttachHeader(ready.AttachStdin, ready.AttachStdout, ready.AttachStderr, ExecId: id), ct);
         await using (attachment)
         {
