@@ -245,11 +245,14 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
     }
 
-    /// <summary>docker run attaches before it starts: the shim is created now (waiting for "start") so no output is missed.</summary>
+    /// <summary>
+    /// docker run and docker start -a attach before they start: the shim of the next run is created now (waiting for
+    /// "start"), for a new container and for one that exited alike, so no output is missed.
+    /// </summary>
     private async Task PrepareForAttach()
     {
         var sender = Sender;
-        if (_state.Status == ContainerStatus.Created && _shim == null)
+        if (_state.Status is ContainerStatus.Created or ContainerStatus.Exited && _shim == null)
         {
             try { await Launch(); }
             catch (Exception e) when (e is ShimLaunchException or IOException or ShimException or ArgumentException)

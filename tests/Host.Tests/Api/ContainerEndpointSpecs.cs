@@ -53,6 +53,20 @@ public sealed class ContainerEndpointSpecs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_attach_of_an_exited_container_streams_the_new_run_and_exits_with_its_code()
+    {
+        var first = await Docker("run", "--name", "rerun", "busybox", "sh", "-c", "echo run; exit 4");
+        Assert.Equal(4, first.ExitCode);
+
+        var again = await Docker("start", "-a", "rerun");
+
+        Assert.Equal(4, again.ExitCode);
+        Assert.Equal("run\n", again.Stdout);
+        Assert.Equal("run\nrun", await Ok("logs", "rerun"));
+        await Ok("rm", "rerun");
+    }
+
+    [Fact]
     public async Task Run_of_a_missing_executable_exits_127_with_the_runtimes_message()
     {
         var r = await Docker("run", "--name", "missing", "busybox", "nosuch");
