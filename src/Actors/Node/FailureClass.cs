@@ -1,7 +1,5 @@
 using System.Data.Common;
-using System.Reflection;
 using System.Text.Json;
-using Akka.Actor;
 
 namespace Berth.Actors.Node;
 
@@ -33,10 +31,33 @@ public enum FailureKind
     Unclassified,
 }
 
-/// <summary>Sorts an exception into a <see cref="FailureKind"/>, looking through the wrappers Akka and tasks put around it.</summary>
+/// <summary>
+/// Sorts an exception into a <see cref="FailureKind"/>, looking through what wraps it: Akka's creation failure (a
+/// constructor's exception arrives inside ActorInitializationException and a wrapper of Akka's own), a task's
+/// aggregate, reflection's invocation wrapper. The outermost exception in the chain that has a class decides.
+/// </summary>
 public static class FailureClass
 {
-    public static FailureKind Of(Exception e) => Unwrap(e) switch
+    public static FailureKind Of(Exception e) => Classify(Unwrap(e));
+
+    /// <summary>The outermost exception in the chain that has a class; the innermost one when none has.</summary>
+    public static Exception Unwrap(Exception e)
+    {
+        var x = e;
+        while (true)
+        {
+            if (Classify(x) != FailureKind.Unclassified) return x;
+            var inner = x switch
+            {
+                AggregateException { InnerExceptions.Count: 1 } agg => agg.InnerExceptions[0],
+                _ => x.InnerException,
+            };
+            if (inner == null) return x;
+            x = inner;
+        }
+    }
+
+    private static FailureKind Classify(Exception e) => e switch
     {
         CorruptStateException or RuntimeContractException => FailureKind.Fatal,
         // A store file that does not parse is corrupt whatever layer read it.
@@ -44,19 +65,4 @@ public static class FailureClass
         IOException or TimeoutException or DbException => FailureKind.Transient,
         _ => FailureKind.Unclassified,
     };
-
-    /// <summary>The exception itself, without Akka's creation wrapper, a task's aggregate or reflection's invocation wrapper.</summary>
-    public static Exception Unwrap(Exception e)
-    {
-        while (true)
-        {
-            switch (e)
-            {
-                case ActorInitializationException { InnerException: { } inner }: e = inner; break;
-                case AggregateException { InnerExceptions.Count: 1 } agg: e = agg.InnerExceptions[0]; break;
-                case TargetInvocationException { InnerException: { } inner }: e = inner; break;
-                default: return e;
-            }
-        }
-    }
 }

@@ -55,7 +55,7 @@ public sealed class TreeSupervisor : OneForOneStrategy
         context.Stop(child);
         var why = restart ? $"restarted more than {MaxNumberOfRetries} times within {WithinTimeRangeMilliseconds} ms" : FailureClass.Of(cause).ToString().ToLowerInvariant();
         var failure = FailureClass.Unwrap(cause);
-        context.GetLogger().Error(failure, "{0} stopped ({1}): {2}; its siblings keep running", child.Path, why, failure.Message);
+        context.GetLogger().Error(failure, "{0} stopped ({1}); its siblings keep running. {2}", child.Path, why, failure.Message);
         context.System.EventStream.Publish(new ChildStopped(child.Path.ToStringWithoutAddress(), why, $"{failure.GetType().Name}: {failure.Message}"));
     }
 

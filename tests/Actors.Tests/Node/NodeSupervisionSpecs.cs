@@ -69,6 +69,23 @@ public sealed class NodeSupervisionSpecs : TestKit
     }
 
     [Fact]
+    public void An_images_actor_whose_index_does_not_parse_is_stopped_and_reported_and_the_containers_and_events_carry_on()
+    {
+        var (node, children) = StartNode(corruptImageIndex: true);
+
+        var report = _reports.ExpectMsg<ChildStopped>(Long);
+        Assert.Equal("/user/node/images", report.Path);
+        Assert.Equal("fatal", report.Why);
+        Assert.Contains("is not a valid image index", report.Failure);
+        children[ContainersActor.Name].Tell(new ListContainers(All: true));
+        Assert.Empty(ExpectMsg<ContainerList>(Long).Items);
+        children[EventLogActor.Name].Tell(new QueryEvents(0, long.MaxValue));
+        ExpectMsg<EventsFound>(Long);
+        Assert.Equal(1, Count(children["steady"]));
+        Assert.Equal(children[ContainersActor.Name], Identify(node, ContainersActor.Name));
+    }
+
+    [Fact]
     public void A_child_whose_runtime_broke_its_contract_is_stopped_and_reported()
     {
         var (_, children) = StartNode();
@@ -128,8 +145,13 @@ public sealed class NodeSupervisionSpecs : TestKit
         Assert.Contains("steady", ExpectMsg<NodeChildren>(Long).Children.Keys);
     }
 
-    private (IActorRef Node, NodeChildren Children) StartNode()
+    private (IActorRef Node, NodeChildren Children) StartNode(bool corruptImageIndex = false)
     {
+        if (corruptImageIndex)
+        {
+            Directory.CreateDirectory(_dir.Combine("data", "images"));
+            File.WriteAllText(_dir.Combine("data", "images", "index.json"), "{\"images\": [ torn");
+        }
         var settings = new NodeSettings(
             new ContainerSettings(_dir.Combine("data"), _dir.Combine("exec"), "/nonexistent/berth-shim",
                 new Dictionary<string, string> { ["berth-runtime"] = "/nonexistent/berth-runtime" }, "berth-runtime"),
