@@ -228,6 +228,13 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         PostStop();
     }
 
+    /// <summary>
+    /// The tree's rule for container actors: corrupt state or a broken runtime contract stops one and reports it (the
+    /// next request for it recovers it from the journal again, see <see cref="Child"/>); transient I/O restarts it with
+    /// back-off. Other containers are never touched.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new Node.TreeSupervisor();
+
     private void Route(IContainerTargeted cmd)
     {
         if (Resolve(cmd.Ref) is { } id) Child(id).Forward(cmd);

@@ -41,6 +41,9 @@ public sealed class EventLogActor : ReceiveActor, IWithUnboundedStash
 
     protected override void PreStart() => _journal.Start();
 
+    /// <summary>Its only child is the journal writer, which the slot replaces when it stops: the tree's rule applies.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new Node.TreeSupervisor();
+
     private void Ready()
     {
         Receive<RecordEvent>(cmd =>

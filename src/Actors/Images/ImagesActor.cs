@@ -33,6 +33,9 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
     public static Props Props(ImageStore store, IImageEventSink events, bool awaitContainers = false, TimeProvider? clock = null) =>
         Akka.Actor.Props.Create(() => new ImagesActor(store, events, awaitContainers, clock ?? TimeProvider.System));
 
+    /// <summary>Its children are jobs, one attempt each: a job that fails is stopped and reported, never run twice.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => Node.TreeSupervisor.StopAlways();
+
     public ImagesActor(ImageStore store, IImageEventSink events, bool awaitContainers, TimeProvider clock)
     {
         _store = store;

@@ -5,6 +5,7 @@ using Berth.Actors.Containers;
 using Berth.Actors.Events;
 using Berth.Actors.Images;
 using Berth.Actors.Images.Store;
+using Berth.Actors.Node;
 using Berth.Actors.Protocol;
 using Berth.Actors.Protocol.Serialization;
 using Berth.Host.Configuration;
@@ -13,16 +14,19 @@ using Berth.Host.Persistence;
 
 namespace Berth.Host.Hosting;
 
-/// <summary>Marker for the event log actor in the ActorRegistry.</summary>
+/// <summary>Marker for the node actor (/user/node, the owner of the actors below) in the ActorRegistry.</summary>
+public sealed class NodeKey;
+
+/// <summary>Marker for the event log actor (/user/node/events) in the ActorRegistry.</summary>
 public sealed class EventLogKey;
 
-/// <summary>Marker for the images actor in the ActorRegistry.</summary>
+/// <summary>Marker for the images actor (/user/node/images) in the ActorRegistry.</summary>
 public sealed class ImagesKey;
 
-/// <summary>Marker for the containers actor in the ActorRegistry.</summary>
+/// <summary>Marker for the containers actor (/user/node/containers) in the ActorRegistry.</summary>
 public sealed class ContainersKey;
 
-/// <summary>berthd's actor system: one serializer, berth's journal (SQLite by default, PostgreSQL by configuration), the node's actors.</summary>
+/// <summary>berthd's actor system: one serializer, berth's journal (SQLite by default, PostgreSQL by configuration), the node's actors under /user/node.</summary>
 public static class AkkaSetup
 {
     public const string SystemName = "berth";
@@ -37,8 +41,19 @@ public static class AkkaSetup
                 .WithBerthPersistence(options.Persistence, options.DefaultDatabasePath)
                 .WithActors((system, registry) =>
                 {
-                    var events = system.ActorOf(Props.Create(() => new EventLogActor(EventLogState.DefaultCapacity)), EventLogActor.Name);
+                    var store = ImageStore.Open(options.DataRoot);
+                    var runtimes = sp.GetService<RuntimeCatalog>() ?? new RuntimeCatalog(options);
+                    ContainerPaths.Tighten(options.DataRoot, options.ExecRoot);
+                    var containers = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
+                        runtimes.All, runtimes.Default, options.LogOpts);
+                    var node = system.ActorOf(NodeActor.Props(new NodeSettings(containers, store)), NodeActor.Name);
+                    registry.Register<NodeKey>(node);
+                    // Host reaches the node's actors through the refs the node hands out; it makes none of them.
+                    var children = node.Ask<NodeChildren>(GetNodeChildren.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+                    var events = children[EventLogActor.Name];
                     registry.Register<EventLogKey>(events);
+                    registry.Register<ImagesKey>(children[ImagesActor.Name]);
+                    registry.Register<ContainersKey>(children[ContainersActor.Name]);
                     // An event the API already acknowledged must survive a clean stop: drain the log before actors stop.
                     CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "flush-events", async () =>
                     {
@@ -46,14 +61,6 @@ public static class AkkaSetup
                         catch (AskTimeoutException) { }
                         return Done.Instance;
                     });
-                    var store = ImageStore.Open(options.DataRoot);
-                    var images = system.ActorOf(ImagesActor.Props(store, new EventLogSink(events), awaitContainers: true), ImagesActor.Name);
-                    registry.Register<ImagesKey>(images);
-                    var runtimes = sp.GetService<RuntimeCatalog>() ?? new RuntimeCatalog(options);
-                    ContainerPaths.Tighten(options.DataRoot, options.ExecRoot);
-                    var settings = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
-                        runtimes.All, runtimes.Default, options.LogOpts);
-                    registry.Register<ContainersKey>(system.ActorOf(ContainersActor.Props(settings, images, new EventLogSink(events)), ContainersActor.Name));
                 });
         });
         return services;
