@@ -31,11 +31,11 @@ public sealed partial class ContainerActor
     private void Pause()
     {
         var sender = Sender;
-        if (_state.JudgePause() is Decision.Rejected r) { sender.Tell(new ContainerError(r.Status, r.Message)); return; }
+        if (_state.JudgePause() is Decision.Rejected r) { sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
         try { Cgroup.Freeze(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            sender.Tell(new ContainerError(500, $"Cannot pause container {_state.Id}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"Cannot pause container {_state.Id}: {e.Message}"));
             return;
         }
         Persist(new ContainerPausedEvent(DateTimeOffset.UtcNow), _ =>
@@ -50,11 +50,11 @@ public sealed partial class ContainerActor
     private void Unpause()
     {
         var sender = Sender;
-        if (_state.JudgeUnpause() is Decision.Rejected r) { sender.Tell(new ContainerError(r.Status, r.Message)); return; }
+        if (_state.JudgeUnpause() is Decision.Rejected r) { sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
         try { Thaw(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            sender.Tell(new ContainerError(500, $"Cannot unpause container {_state.Id}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"Cannot unpause container {_state.Id}: {e.Message}"));
             return;
         }
         sender.Tell(new ContainerDone());
@@ -85,9 +85,9 @@ public sealed partial class ContainerActor
 
     private void Top()
     {
-        if (_state.JudgeTop() is Decision.Rejected r) { Sender.Tell(new ContainerError(r.Status, r.Message)); return; }
+        if (_state.JudgeTop() is Decision.Rejected r) { Sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
         try { Sender.Tell(new ContainerProcesses(_state.Id, Cgroup.Processes())); }
-        catch (Exception e) when (e is not OutOfMemoryException) { Sender.Tell(new ContainerError(500, $"ps: {e.Message}")); }
+        catch (Exception e) when (e is not OutOfMemoryException) { Sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"ps: {e.Message}")); }
     }
 
     /// <summary>Null when not running: docker reports a stopped container's stats as zeros.</summary>
@@ -102,13 +102,13 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         var (merged, error) = ResourceUpdate.Merge(Def.HostConfig, u.Update, Environment.ProcessorCount);
-        if (merged == null) { sender.Tell(new ContainerError(400, error!)); return; }
+        if (merged == null) { sender.Tell(new ContainerError(ContainerErrorKind.Invalid, error!)); return; }
         if (_state.IsRunning && ResourceUpdate.ToCgroup(u.Update) is { } resources)
         {
             try { Cgroup.Update(resources); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                sender.Tell(new ContainerError(500, $"Cannot update container {_state.Id}: {e.Message}"));
+                sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"Cannot update container {_state.Id}: {e.Message}"));
                 return;
             }
         }

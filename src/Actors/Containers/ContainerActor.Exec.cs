@@ -45,7 +45,7 @@ public sealed partial class ContainerActor
         return ids.Count > 0 ? ids : null;
     }
 
-    private static ContainerError NoSuchExec(string id) => new(404, $"No such exec instance: {id}");
+    private static ContainerError NoSuchExec(string id) => new(ContainerErrorKind.NotFound, $"No such exec instance: {id}");
 
     /// <summary>docker's refusal for a container that cannot run an exec now, or null.</summary>
     private string? ExecRefusal() => _state.Status switch
@@ -60,12 +60,12 @@ public sealed partial class ContainerActor
     {
         if (ExecRefusal() is { } refusal)
         {
-            Sender.Tell(new ContainerError(409, refusal));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Conflict, refusal));
             return;
         }
         if (c.Spec.Cmd is not { Count: > 0 })
         {
-            Sender.Tell(new ContainerError(400, "No exec command specified"));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Invalid, "No exec command specified"));
             return;
         }
         var record = ExecRecord.New(ContainerNames.NewId(), _state.Id, c.Spec);
@@ -85,8 +85,8 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
-        if (record.StartRefusal is { } refused) { sender.Tell(new ContainerError(409, refused)); return; }
-        if (_shim == null || ExecRefusal() != null) { sender.Tell(new ContainerError(409, ExecRefusal() ?? $"Container {_state.Id} is not running")); return; }
+        if (record.StartRefusal is { } refused) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, refused)); return; }
+        if (_shim == null || ExecRefusal() != null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, ExecRefusal() ?? $"Container {_state.Id} is not running")); return; }
         try
         {
             var container = OciJson.LoadSpec(Paths.Dir).Process ?? throw new IOException($"{Paths.ConfigJson} has no process");
@@ -97,12 +97,12 @@ public sealed partial class ContainerActor
         catch (ArgumentException e)
         {
             _execs[execId] = record.Exited(126);
-            sender.Tell(new ContainerError(400, e.Message));
+            sender.Tell(new ContainerError(ContainerErrorKind.Invalid, e.Message));
             return;
         }
         catch (Exception e) when (e is IOException or ShimException or System.Net.Sockets.SocketException or Berth.Runtime.Containers.RuntimeError)
         {
-            sender.Tell(new ContainerError(500, $"exec {execId}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {execId}: {e.Message}"));
             return;
         }
         _execs[execId] = record with { Phase = ExecPhase.Prepared };
@@ -116,7 +116,7 @@ public sealed partial class ContainerActor
         if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
         if (record.Phase != ExecPhase.Prepared || _shim == null)
         {
-            sender.Tell(new ContainerError(409, record.StartRefusal ?? $"Container {_state.Id} is not running"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Conflict, record.StartRefusal ?? $"Container {_state.Id} is not running"));
             return;
         }
         try
@@ -137,7 +137,7 @@ public sealed partial class ContainerActor
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             ExecEndedWith(execId, 126);
-            sender.Tell(new ContainerError(500, $"exec {execId}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {execId}: {e.Message}"));
         }
     }
 
@@ -167,7 +167,7 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         if (!_execs.TryGetValue(r.ExecId, out var record)) { sender.Tell(NoSuchExec(r.ExecId)); return; }
-        if (record.Phase != ExecPhase.Running || _shim == null) { sender.Tell(new ContainerError(409, $"Exec {r.ExecId} is not running")); return; }
+        if (record.Phase != ExecPhase.Running || _shim == null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Exec {r.ExecId} is not running")); return; }
         try
         {
             await _shim.ResizeExecAsync(r.ExecId, r.Height, r.Width);
@@ -175,7 +175,7 @@ public sealed partial class ContainerActor
         }
         catch (Exception e) when (e is ShimException or IOException)
         {
-            sender.Tell(new ContainerError(500, $"exec {r.ExecId}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {r.ExecId}: {e.Message}"));
         }
     }
 

@@ -91,7 +91,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         try { OciBundle.Write(def, Paths, RootfsLayoutOf(def).MergedDir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Sender.Tell(new ContainerError(500, StorageFault.Describe(e)));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(e)));
             Abandon();
             return;
         }
@@ -129,7 +129,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     /// </summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        var error = new ContainerError(500, StorageFault.Describe(cause));
+        var error = new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(cause));
         if (!Sender.Equals(Self)) Sender.Tell(error);
         foreach (var w in _exitWaiters.Concat(_removeWaiters).Concat(_stoppers).Concat(_killers).Concat(_forceRemovers).Concat(_execWaiters.Values.SelectMany(l => l)))
             w.Tell(error);
@@ -211,7 +211,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         switch (_state.Judge(Operation.Start))
         {
             case Decision.NotModified: sender.Tell(new ContainerDone(NotModified: true)); return;
-            case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
+            case Decision.Rejected r: sender.Tell(new ContainerError(r.Kind, r.Message)); return;
         }
         BeforeStart();
         try
@@ -231,17 +231,17 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         catch (Bundle.ContainerSpecException e)
         {
             await Failed(128, e.Message);
-            sender.Tell(new ContainerError(500, e.Message));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, e.Message));
         }
         catch (ShimLaunchException e)
         {
             await Failed(e.ExitCode, e.Message);
-            sender.Tell(new ContainerError(e.ExitCode is 126 or 127 ? 400 : 500, e.Message));
+            sender.Tell(new ContainerError(e.ExitCode is 126 or 127 ? ContainerErrorKind.Invalid : ContainerErrorKind.Internal, e.Message));
         }
         catch (Exception e) when (e is ShimException or IOException or ArgumentException)
         {
             // The shim records the failed start in its exit file; the watcher persists it.
-            sender.Tell(new ContainerError(500, StorageFault.Describe(e)));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(e)));
         }
     }
 
@@ -387,7 +387,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         if (_state.Judge(Operation.Kill) is Decision.Rejected r)
         {
             // docker names the container as the client did, then by id.
-            sender.Tell(new ContainerError(r.Status, r.Message.Replace($"Cannot kill container: {_state.Id}:", $"Cannot kill container: {reference}:")));
+            sender.Tell(new ContainerError(r.Kind, r.Message.Replace($"Cannot kill container: {_state.Id}:", $"Cannot kill container: {reference}:")));
             return;
         }
         try
@@ -398,7 +398,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
         catch (Exception e) when (e is ShimException or IOException)
         {
-            sender.Tell(new ContainerError(409, $"Cannot kill container: {_state.Id}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Cannot kill container: {_state.Id}: {e.Message}"));
         }
     }
 
@@ -442,7 +442,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         if (force) AbandonRestart();
         switch (_state.Judge(force ? Operation.ForceRemove : Operation.Remove))
         {
-            case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
+            case Decision.Rejected r: sender.Tell(new ContainerError(r.Kind, r.Message)); return;
         }
         if (_state.IsRunning)
         {
@@ -469,7 +469,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         {
             _state = _state with { Status = ContainerStatus.Dead, Error = e.Message };
             Report();
-            foreach (var r in removers) r.Tell(new ContainerError(500, $"unable to remove filesystem for {_state.Id}: {e.Message}"));
+            foreach (var r in removers) r.Tell(new ContainerError(ContainerErrorKind.Internal, $"unable to remove filesystem for {_state.Id}: {e.Message}"));
             return;
         }
         DeleteMessages(long.MaxValue);
@@ -485,7 +485,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         Become(() =>
         {
             Command<WaitContainer>(_ => Sender.Tell(new ContainerExited(_state.ExitCode)));
-            Command<IContainerTargeted>(c => Sender.Tell(new ContainerError(404, $"No such container: {c.Ref}")));
+            Command<IContainerTargeted>(c => Sender.Tell(new ContainerError(ContainerErrorKind.NotFound, $"No such container: {c.Ref}")));
             Command<IExecTargeted>(c => Sender.Tell(NoSuchExec(c.ExecId)));
             CommandAny(_ => { });
         });

@@ -1,3 +1,5 @@
+using Berth.Actors.Protocol;
+
 namespace Berth.Actors.Containers;
 
 /// <summary>docker's container statuses, spelled as the API spells them.</summary>
@@ -12,8 +14,8 @@ public abstract record Decision
     /// <summary>Nothing to do: docker answers 304.</summary>
     public sealed record NotModified : Decision;
 
-    /// <summary>Refused with docker's status and message.</summary>
-    public sealed record Rejected(int Status, string Message) : Decision;
+    /// <summary>Refused with docker's message.</summary>
+    public sealed record Rejected(ContainerErrorKind Kind, string Message) : Decision;
 
     public static readonly Decision Go = new Proceed();
     public static readonly Decision Unchanged = new NotModified();
@@ -46,13 +48,13 @@ public sealed record ContainerState(
     {
         Operation.Start when IsRunning => Decision.Unchanged,
         Operation.Start when Status is ContainerStatus.Removing or ContainerStatus.Dead =>
-            new Decision.Rejected(409, $"container {Id} is marked for removal and cannot be started"),
+            new Decision.Rejected(ContainerErrorKind.Conflict, $"container {Id} is marked for removal and cannot be started"),
         Operation.Stop when !IsRunning => Decision.Unchanged,
-        Operation.Kill when !IsRunning => new Decision.Rejected(409, $"Cannot kill container: {Id}: Container {Id} is not running"),
-        Operation.Remove when IsRunning => new Decision.Rejected(409,
+        Operation.Kill when !IsRunning => new Decision.Rejected(ContainerErrorKind.Conflict, $"Cannot kill container: {Id}: Container {Id} is not running"),
+        Operation.Remove when IsRunning => new Decision.Rejected(ContainerErrorKind.Conflict,
             $"You cannot remove a running container {Id}. Stop the container before attempting removal or force remove"),
         Operation.Remove or Operation.ForceRemove when Status is ContainerStatus.Removing =>
-            new Decision.Rejected(409, $"removal of container {Id} is already in progress"),
+            new Decision.Rejected(ContainerErrorKind.Conflict, $"removal of container {Id} is already in progress"),
         _ => Decision.Go,
     };
 

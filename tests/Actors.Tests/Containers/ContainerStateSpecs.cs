@@ -1,4 +1,5 @@
 using Berth.Actors.Containers;
+using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Tests.Containers;
 
@@ -35,7 +36,7 @@ public sealed class ContainerStateSpecs
     public void Removing_a_running_container_without_force_is_a_conflict_with_dockers_text()
     {
         var r = Assert.IsType<Decision.Rejected>(Running().Judge(Operation.Remove));
-        Assert.Equal(409, r.Status);
+        Assert.Equal(ContainerErrorKind.Conflict, r.Kind);
         Assert.Equal($"You cannot remove a running container {Id}. Stop the container before attempting removal or force remove", r.Message);
         Assert.IsType<Decision.Proceed>(Running().Judge(Operation.ForceRemove));
     }
@@ -44,7 +45,7 @@ public sealed class ContainerStateSpecs
     public void Killing_a_stopped_container_is_a_conflict_with_dockers_text()
     {
         var r = Assert.IsType<Decision.Rejected>(ContainerState.New(Id).Judge(Operation.Kill));
-        Assert.Equal(409, r.Status);
+        Assert.Equal(ContainerErrorKind.Conflict, r.Kind);
         Assert.Equal($"Cannot kill container: {Id}: Container {Id} is not running", r.Message);
     }
 
@@ -72,8 +73,8 @@ public sealed class ContainerStateSpecs
     public void A_container_being_removed_cannot_start_or_be_removed_again()
     {
         var s = ContainerState.New(Id).Removing();
-        Assert.Equal(409, Assert.IsType<Decision.Rejected>(s.Judge(Operation.Start)).Status);
-        Assert.Equal(409, Assert.IsType<Decision.Rejected>(s.Judge(Operation.ForceRemove)).Status);
+        Assert.Equal(ContainerErrorKind.Conflict, Assert.IsType<Decision.Rejected>(s.Judge(Operation.Start)).Kind);
+        Assert.Equal(ContainerErrorKind.Conflict, Assert.IsType<Decision.Rejected>(s.Judge(Operation.ForceRemove)).Kind);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Berth.Actors.Containers;
+using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Tests.Containers;
 
@@ -10,7 +11,7 @@ public sealed class PauseRulesSpecs
 
     private static ContainerState Running() => ContainerState.New(Id).Started(4242, T0);
 
-    private static string Refusal(Decision d) => Assert.IsType<Decision.Rejected>(d) is { Status: 409 } r ? r.Message : "not a 409";
+    private static string Refusal(Decision d) => Assert.IsType<Decision.Rejected>(d) is { Kind: ContainerErrorKind.Conflict } r ? r.Message : "not a conflict";
 
     [Fact]
     public void A_running_container_may_be_paused_and_is_then_paused_but_still_running()
