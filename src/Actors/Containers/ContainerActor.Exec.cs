@@ -45,6 +45,9 @@ public sealed partial class ContainerActor
         return ids.Count > 0 ? ids : null;
     }
 
+    /// <summary>The shim of the current run, which runs execs and resizes terminals; null without one.</summary>
+    private ShimClient? ExecShim => _shim?.Handle;
+
     private static ContainerError NoSuchExec(string id) => new(ContainerErrorKind.NotFound, $"No such exec instance: {id}");
 
     /// <summary>docker's refusal for a container that cannot run an exec now, or null.</summary>
@@ -52,7 +55,7 @@ public sealed partial class ContainerActor
     {
         ContainerStatus.Paused => $"Container {_state.Id} is paused, unpause the container before exec",
         ContainerStatus.Restarting => $"Container {_state.Id} is restarting, wait until the container is running",
-        ContainerStatus.Running when _shim != null => null,
+        ContainerStatus.Running when ExecShim != null => null,
         _ => $"Container {_state.Id} is not running",
     };
 
@@ -86,13 +89,13 @@ public sealed partial class ContainerActor
         var sender = Sender;
         if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
         if (record.StartRefusal is { } refused) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, refused)); return; }
-        if (_shim == null || ExecRefusal() != null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, ExecRefusal() ?? $"Container {_state.Id} is not running")); return; }
+        if (ExecShim == null || ExecRefusal() != null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, ExecRefusal() ?? $"Container {_state.Id} is not running")); return; }
         try
         {
             var container = OciJson.LoadSpec(Paths.Dir).Process ?? throw new IOException($"{Paths.ConfigJson} has no process");
             var process = ExecProcessSpec.Build(container, record.Spec, Layout.MergedDir);
             ExecSpecFile.Write(Paths.StateDir, execId, record.Spec);
-            await _shim.RegisterExecAsync(execId, JsonSerializer.SerializeToElement(process, OciJsonContext.Default.Process), record.Spec.AttachStdin);
+            await ExecShim.RegisterExecAsync(execId, JsonSerializer.SerializeToElement(process, OciJsonContext.Default.Process), record.Spec.AttachStdin);
         }
         catch (ArgumentException e)
         {
@@ -114,17 +117,17 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
-        if (record.Phase != ExecPhase.Prepared || _shim == null)
+        if (record.Phase != ExecPhase.Prepared || ExecShim == null)
         {
             sender.Tell(new ContainerError(ContainerErrorKind.Conflict, record.StartRefusal ?? $"Container {_state.Id} is not running"));
             return;
         }
         try
         {
-            var state = await _shim.StartExecAsync(execId);
+            var state = await ExecShim.StartExecAsync(execId);
             _execs[execId] = record.Started(state.Pid);
             Record("exec_start: " + record.CommandLine, ("execID", execId));
-            WatchExec(_shim, execId);
+            WatchExec(ExecShim, execId);
             sender.Tell(new ExecBegun(state.Pid, null, null));
         }
         catch (ShimException e)
@@ -167,10 +170,10 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         if (!_execs.TryGetValue(r.ExecId, out var record)) { sender.Tell(NoSuchExec(r.ExecId)); return; }
-        if (record.Phase != ExecPhase.Running || _shim == null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Exec {r.ExecId} is not running")); return; }
+        if (record.Phase != ExecPhase.Running || ExecShim == null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Exec {r.ExecId} is not running")); return; }
         try
         {
-            await _shim.ResizeExecAsync(r.ExecId, r.Height, r.Width);
+            await ExecShim.ResizeExecAsync(r.ExecId, r.Height, r.Width);
             sender.Tell(new ContainerDone());
         }
         catch (Exception e) when (e is ShimException or IOException)

@@ -55,7 +55,7 @@ public sealed partial class ContainerActor
     private async Task Resize(ResizeContainer r)
     {
         var sender = Sender;
-        if (!_state.IsRunning || _shim == null)
+        if (!_state.IsRunning || ExecShim == null)
         {
             sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Container {_state.Id} is not running"));
             return;
@@ -64,7 +64,7 @@ public sealed partial class ContainerActor
         if (!Def.Config.Tty) { sender.Tell(new ContainerDone()); return; }
         try
         {
-            await _shim.ResizeAsync(r.Rows, r.Cols);
+            await ExecShim.ResizeAsync(r.Rows, r.Cols);
             sender.Tell(new ContainerDone());
         }
         catch (Exception e) when (e is ShimException or IOException)

@@ -22,7 +22,8 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ContainerDefinition? _def;
     private ContainerLife _life;
-    private ShimClient? _shim;
+    private readonly IContainerRuntime _runtime;
+    private IContainerRun? _shim;
     private int _generation;
     private readonly List<IActorRef> _exitWaiters = [];
     private readonly List<IActorRef> _removeWaiters = [];
@@ -35,6 +36,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     public ContainerActor(string id, ContainerSettings settings, EventLogSink events, bool created = false)
     {
         _settings = settings;
+        _runtime = settings.Runtime ?? new ShimContainerRuntime(settings);
         _events = events;
         _life = ContainerLife.New(id);
         PersistenceId = "container-" + id;
@@ -154,16 +156,19 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         {
             // A start stored as intended but not as done: the daemon died in between. Its shim (if any) is gone now; so is the run.
             var reconciled = ContainerAggregate.Decide(_life, new LifeCommand.Reconcile(await ShutdownUnrecordedShim()), DateTimeOffset.UtcNow);
-            if (reconciled.Events.Count > 0) _log.Warning("container {0}: berthd stopped while starting it; its start is recorded as failed", _state.Id);
-            Enact(reconciled.Events, () => Record("die", ("exitCode", _state.ExitCode.ToString())));
+            if (reconciled.Events.Count > 0)
+            {
+                _log.Warning("container {0}: berthd stopped while starting it; its start is recorded as failed", _state.Id);
+                Enact(reconciled.Events, () => Record("die", ("exitCode", _state.ExitCode.ToString())));
+            }
         }
         if (_state.IsRunning)
         {
             try
             {
-                _shim = await ShimClient.ConnectAsync(Paths.StateDir);
+                _shim = await _runtime.AdoptAsync(Paths);
                 WatchExit(_shim);
-                await RestoreExecs(_shim);
+                if (_shim.Handle is { } handle) await RestoreExecs(handle);
             }
             catch (IOException)
             {
@@ -183,8 +188,8 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     /// </summary>
     private async Task<bool> ShutdownUnrecordedShim()
     {
-        if (!File.Exists(new ShimPaths(Paths.StateDir).ControlSocket)) return false;
-        try { _shim = await ShimClient.ConnectAsync(Paths.StateDir); }
+        if (!_runtime.MayHaveRun(Paths)) return false;
+        try { _shim = await _runtime.AdoptAsync(Paths); }
         catch (IOException) { return false; }
         catch (System.Net.Sockets.SocketException) { return false; }
         _log.Info("container {0}: stopping a berth-shim whose start was never recorded", _state.Id);
@@ -234,8 +239,8 @@ public sealed partial class ContainerActor : GuardedPersistentActor
             var shim = _shim ?? await Launch();
             await shim.StartAsync();
             CrashPoints.AfterShimStart();
-            var state = await shim.StateAsync();
-            var started = ContainerAggregate.Decide(_life, new LifeCommand.RunStarted(state.Pid), DateTimeOffset.UtcNow);
+            var pid = await shim.PidAsync();
+            var started = ContainerAggregate.Decide(_life, new LifeCommand.RunStarted(pid), DateTimeOffset.UtcNow);
             if (started.Reply is Decision.Rejected broken) throw new InvalidOperationException(broken.Message);
             var restartReason = byPolicy ? _life.Intent.PendingRestartReason : null;
             Enact(started.Events, () =>
@@ -281,19 +286,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     }
 
     /// <summary>Mounts the rootfs, writes the bundle and launches a shim that waits for "start".</summary>
-    private async Task<ShimClient> Launch()
+    private async Task<IContainerRun> Launch()
     {
-        var def = Def;
-        ContainerRootfs.Mount(Layout);
         try
         {
-            OciBundle.Write(def, Paths, Layout.MergedDir);
-            Directory.CreateDirectory(Paths.StateDir);
-            var args = new ShimArguments(def.Id, Paths.Dir, Paths.StateDir, def.Runtime, Paths.RuntimeRoot, Paths.LogPath,
-                Stdin: def.Config.OpenStdin, StdinOnce: def.Config.StdinOnce, WaitForStart: true);
-            args = args with { LogRotation = Bundle.LogDriver.Rotation(def.HostConfig.LogConfig, _settings.LogOpts), LogPath = Bundle.LogDriver.Name(def.HostConfig.LogConfig) == "none" ? null : args.LogPath };
-            await ShimLauncher.LaunchAsync(_settings.ShimBinary, args);
-            var shim = await ShimClient.ConnectAsync(Paths.StateDir);
+            var shim = await _runtime.LaunchAsync(Def, Paths, Layout);
             _shim = shim;
             WatchExit(shim);
             return shim;
@@ -305,7 +302,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
     }
 
-    private void WatchExit(ShimClient shim)
+    private void WatchExit(IContainerRun shim)
     {
         var generation = ++_generation;
         shim.WaitAsync().PipeTo(Self, success: exit => new ShimExited(exit, generation),
@@ -364,7 +361,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private async Task ShutdownShim()
     {
         if (_shim == null) return;
-        try { await _shim.ShutdownAsync(force: true); }
+        try { await _shim.ShutdownAsync(); }
         catch (Exception e) when (e is IOException or ShimException or System.Net.Sockets.SocketException) { _log.Info("container {0}: shim shutdown: {1}", _state.Id, e.Message); }
         await _shim.DisposeAsync();
         _shim = null;

@@ -10,4 +10,7 @@ public sealed record ContainerSettings(
     IReadOnlyDictionary<string, string>? LogOpts = null)
 {
     public ContainerPaths PathsOf(string id) => new(DataRoot, ExecRoot, id);
+
+    /// <summary>Where containers run; null for berth-shims (<see cref="ShimContainerRuntime"/>), a fake in actor specs.</summary>
+    public IContainerRuntime? Runtime { get; init; }
 }
