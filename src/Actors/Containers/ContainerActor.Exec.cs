@@ -135,7 +135,8 @@ public sealed partial class ContainerActor
             // docker's wording: containerd's "OCI runtime exec failed: " around the runtime's message, ": unknown" from gRPC.
             var code = RuntimeErrors.ExitCodeFor(e.Message);
             ExecEndedWith(execId, code);
-            sender.Tell(new ExecBegun(0, $"OCI runtime exec failed: {e.Message}: unknown", code));
+            sender.Tell(new ExecBegun(0, $"OCI runtime exec failed: {e.Message}: unknown", code,
+                code is 126 or 127 ? ContainerErrorKind.Invalid : ContainerErrorKind.Internal));
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
