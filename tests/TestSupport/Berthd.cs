@@ -27,7 +27,10 @@ public sealed class Berthd : IAsyncDisposable
     }
 
     /// <summary>Starts berthd in <paramref name="dir"/> (or a new temp dir) and waits until _ping answers.</summary>
-    public static async Task<Berthd> Start(TempDir? dir = null, params string[] extraArgs)
+    public static Task<Berthd> Start(TempDir? dir = null, params string[] extraArgs) => Start(dir, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>As <see cref="Start(TempDir?, string[])"/>, with more environment variables (a crash point, say).</summary>
+    public static async Task<Berthd> Start(TempDir? dir, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var owned = dir == null ? new TempDir("berth-test-d") : null;
         var root = (dir ?? owned)!;
@@ -38,6 +41,7 @@ public sealed class Berthd : IAsyncDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         foreach (var a in new[] { "-H", "unix://" + socket, "--data-root", dataRoot, "--exec-root", execRoot }.Concat(extraArgs))
             psi.ArgumentList.Add(a);
         var d = new Berthd(Process.Start(psi)!, socket, dataRoot, execRoot, owned);
@@ -57,6 +61,9 @@ public sealed class Berthd : IAsyncDisposable
         }
         throw new TimeoutException($"berthd did not start listening on {Socket}:\n{Log}");
     }
+
+    /// <summary>Waits until berthd has exited on its own (a crash point).</summary>
+    public Task Exited() => _process.WaitForExitAsync();
 
     /// <summary>Kills berthd with SIGKILL (to test what survives a crash) and waits for it.</summary>
     public async Task Crash()

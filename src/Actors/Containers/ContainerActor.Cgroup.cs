@@ -10,8 +10,8 @@ public sealed partial class ContainerActor
 {
     private void RecoverOps()
     {
-        Recover<ContainerPausedEvent>(_ => _state = _state.Frozen());
-        Recover<ContainerUnpausedEvent>(_ => _state = _state.Thawed());
+        Recover<ContainerPausedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerUnpausedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
         Recover<ContainerRenamedEvent>(e => _def = Def with { Name = e.Name });
         Recover<ContainerUpdatedEvent>(e => _def = Def with { HostConfig = e.HostConfig });
     }
@@ -31,16 +31,16 @@ public sealed partial class ContainerActor
     private void Pause()
     {
         var sender = Sender;
-        if (_state.JudgePause() is Decision.Rejected r) { sender.Tell(new ContainerError(r.Status, r.Message)); return; }
+        var decided = ContainerAggregate.Decide(_life, new LifeCommand.Pause(), DateTimeOffset.UtcNow);
+        if (decided.Reply is Decision.Rejected r) { sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
         try { Cgroup.Freeze(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            sender.Tell(new ContainerError(500, $"Cannot pause container {_state.Id}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"Cannot pause container {_state.Id}: {e.Message}"));
             return;
         }
-        Persist(new ContainerPausedEvent(DateTimeOffset.UtcNow), _ =>
+        Enact(decided.Events, () =>
         {
-            _state = _state.Frozen();
             Record("pause");
             Report();
             sender.Tell(new ContainerDone());
@@ -50,11 +50,15 @@ public sealed partial class ContainerActor
     private void Unpause()
     {
         var sender = Sender;
-        if (_state.JudgeUnpause() is Decision.Rejected r) { sender.Tell(new ContainerError(r.Status, r.Message)); return; }
+        if (ContainerAggregate.Decide(_life, new LifeCommand.Unpause(), DateTimeOffset.UtcNow).Reply is Decision.Rejected r)
+        {
+            sender.Tell(new ContainerError(r.Kind, r.Message));
+            return;
+        }
         try { Thaw(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            sender.Tell(new ContainerError(500, $"Cannot unpause container {_state.Id}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"Cannot unpause container {_state.Id}: {e.Message}"));
             return;
         }
         sender.Tell(new ContainerDone());
@@ -75,9 +79,8 @@ public sealed partial class ContainerActor
     private void Thaw()
     {
         Cgroup.Thaw();
-        Persist(new ContainerUnpausedEvent(DateTimeOffset.UtcNow), _ =>
+        Enact(ContainerAggregate.Decide(_life, new LifeCommand.Unpause(), DateTimeOffset.UtcNow).Events, () =>
         {
-            _state = _state.Thawed();
             Record("unpause");
             Report();
         });
@@ -85,15 +88,15 @@ public sealed partial class ContainerActor
 
     private void Top()
     {
-        if (_state.JudgeTop() is Decision.Rejected r) { Sender.Tell(new ContainerError(r.Status, r.Message)); return; }
+        if (ContainerAggregate.Decide(_life, new LifeCommand.Observe(), DateTimeOffset.UtcNow).Reply is Decision.Rejected r) { Sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
         try { Sender.Tell(new ContainerProcesses(_state.Id, Cgroup.Processes())); }
-        catch (Exception e) when (e is not OutOfMemoryException) { Sender.Tell(new ContainerError(500, $"ps: {e.Message}")); }
+        catch (Exception e) when (e is not OutOfMemoryException) { Sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"ps: {e.Message}")); }
     }
 
     /// <summary>Null when not running: docker reports a stopped container's stats as zeros.</summary>
     private CgroupUsage? ReadUsage()
     {
-        if (_state.JudgeTop() is not Decision.Proceed) return null;
+        if (ContainerAggregate.Decide(_life, new LifeCommand.Observe(), DateTimeOffset.UtcNow).Reply is not Decision.Proceed) return null;
         try { return Cgroup.Usage(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException) { return null; }
     }
@@ -102,13 +105,13 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         var (merged, error) = ResourceUpdate.Merge(Def.HostConfig, u.Update, Environment.ProcessorCount);
-        if (merged == null) { sender.Tell(new ContainerError(400, error!)); return; }
+        if (merged == null) { sender.Tell(new ContainerError(ContainerErrorKind.Invalid, error!)); return; }
         if (_state.IsRunning && ResourceUpdate.ToCgroup(u.Update) is { } resources)
         {
             try { Cgroup.Update(resources); }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                sender.Tell(new ContainerError(500, $"Cannot update container {_state.Id}: {e.Message}"));
+                sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"Cannot update container {_state.Id}: {e.Message}"));
                 return;
             }
         }

@@ -45,14 +45,17 @@ public sealed partial class ContainerActor
         return ids.Count > 0 ? ids : null;
     }
 
-    private static ContainerError NoSuchExec(string id) => new(404, $"No such exec instance: {id}");
+    /// <summary>The shim of the current run, which runs execs and resizes terminals; null without one.</summary>
+    private ShimClient? ExecShim => _shim?.Handle;
+
+    private static ContainerError NoSuchExec(string id) => new(ContainerErrorKind.NotFound, $"No such exec instance: {id}");
 
     /// <summary>docker's refusal for a container that cannot run an exec now, or null.</summary>
     private string? ExecRefusal() => _state.Status switch
     {
         ContainerStatus.Paused => $"Container {_state.Id} is paused, unpause the container before exec",
         ContainerStatus.Restarting => $"Container {_state.Id} is restarting, wait until the container is running",
-        ContainerStatus.Running when _shim != null => null,
+        ContainerStatus.Running when ExecShim != null => null,
         _ => $"Container {_state.Id} is not running",
     };
 
@@ -60,12 +63,12 @@ public sealed partial class ContainerActor
     {
         if (ExecRefusal() is { } refusal)
         {
-            Sender.Tell(new ContainerError(409, refusal));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Conflict, refusal));
             return;
         }
         if (c.Spec.Cmd is not { Count: > 0 })
         {
-            Sender.Tell(new ContainerError(400, "No exec command specified"));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Invalid, "No exec command specified"));
             return;
         }
         var record = ExecRecord.New(ContainerNames.NewId(), _state.Id, c.Spec);
@@ -85,24 +88,24 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
-        if (record.StartRefusal is { } refused) { sender.Tell(new ContainerError(409, refused)); return; }
-        if (_shim == null || ExecRefusal() != null) { sender.Tell(new ContainerError(409, ExecRefusal() ?? $"Container {_state.Id} is not running")); return; }
+        if (record.StartRefusal is { } refused) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, refused)); return; }
+        if (ExecShim == null || ExecRefusal() != null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, ExecRefusal() ?? $"Container {_state.Id} is not running")); return; }
         try
         {
             var container = OciJson.LoadSpec(Paths.Dir).Process ?? throw new IOException($"{Paths.ConfigJson} has no process");
             var process = ExecProcessSpec.Build(container, record.Spec, Layout.MergedDir);
             ExecSpecFile.Write(Paths.StateDir, execId, record.Spec);
-            await _shim.RegisterExecAsync(execId, JsonSerializer.SerializeToElement(process, OciJsonContext.Default.Process), record.Spec.AttachStdin);
+            await ExecShim.RegisterExecAsync(execId, JsonSerializer.SerializeToElement(process, OciJsonContext.Default.Process), record.Spec.AttachStdin);
         }
         catch (ArgumentException e)
         {
             _execs[execId] = record.Exited(126);
-            sender.Tell(new ContainerError(400, e.Message));
+            sender.Tell(new ContainerError(ContainerErrorKind.Invalid, e.Message));
             return;
         }
         catch (Exception e) when (e is IOException or ShimException or System.Net.Sockets.SocketException or Berth.Runtime.Containers.RuntimeError)
         {
-            sender.Tell(new ContainerError(500, $"exec {execId}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {execId}: {e.Message}"));
             return;
         }
         _execs[execId] = record with { Phase = ExecPhase.Prepared };
@@ -114,17 +117,17 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
-        if (record.Phase != ExecPhase.Prepared || _shim == null)
+        if (record.Phase != ExecPhase.Prepared || ExecShim == null)
         {
-            sender.Tell(new ContainerError(409, record.StartRefusal ?? $"Container {_state.Id} is not running"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Conflict, record.StartRefusal ?? $"Container {_state.Id} is not running"));
             return;
         }
         try
         {
-            var state = await _shim.StartExecAsync(execId);
+            var state = await ExecShim.StartExecAsync(execId);
             _execs[execId] = record.Started(state.Pid);
             Record("exec_start: " + record.CommandLine, ("execID", execId));
-            WatchExec(_shim, execId);
+            WatchExec(ExecShim, execId);
             sender.Tell(new ExecBegun(state.Pid, null, null));
         }
         catch (ShimException e)
@@ -132,12 +135,13 @@ public sealed partial class ContainerActor
             // docker's wording: containerd's "OCI runtime exec failed: " around the runtime's message, ": unknown" from gRPC.
             var code = RuntimeErrors.ExitCodeFor(e.Message);
             ExecEndedWith(execId, code);
-            sender.Tell(new ExecBegun(0, $"OCI runtime exec failed: {e.Message}: unknown", code));
+            sender.Tell(new ExecBegun(0, $"OCI runtime exec failed: {e.Message}: unknown", code,
+                code is 126 or 127 ? ContainerErrorKind.Invalid : ContainerErrorKind.Internal));
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             ExecEndedWith(execId, 126);
-            sender.Tell(new ContainerError(500, $"exec {execId}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {execId}: {e.Message}"));
         }
     }
 
@@ -167,15 +171,15 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         if (!_execs.TryGetValue(r.ExecId, out var record)) { sender.Tell(NoSuchExec(r.ExecId)); return; }
-        if (record.Phase != ExecPhase.Running || _shim == null) { sender.Tell(new ContainerError(409, $"Exec {r.ExecId} is not running")); return; }
+        if (record.Phase != ExecPhase.Running || ExecShim == null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Exec {r.ExecId} is not running")); return; }
         try
         {
-            await _shim.ResizeExecAsync(r.ExecId, r.Height, r.Width);
+            await ExecShim.ResizeExecAsync(r.ExecId, r.Height, r.Width);
             sender.Tell(new ContainerDone());
         }
         catch (Exception e) when (e is ShimException or IOException)
         {
-            sender.Tell(new ContainerError(500, $"exec {r.ExecId}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {r.ExecId}: {e.Message}"));
         }
     }
 

@@ -23,13 +23,13 @@ public sealed partial class ContainerActor
     {
         if (_state.Status is ContainerStatus.Removing or ContainerStatus.Dead)
         {
-            Sender.Tell(new ContainerError(409, $"container {_state.Id} is marked for removal and cannot be used"));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"container {_state.Id} is marked for removal and cannot be used"));
             return;
         }
         try { ContainerRootfs.Mount(Layout); }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
-            Sender.Tell(new ContainerError(500, $"mount the root filesystem of {_state.Id}: {e.Message}"));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"mount the root filesystem of {_state.Id}: {e.Message}"));
             return;
         }
         var lease = Guid.NewGuid();
@@ -48,28 +48,28 @@ public sealed partial class ContainerActor
     private bool RefuseRemoveWhileLeased(IActorRef sender)
     {
         if (_rootfsLeases.Count == 0) return false;
-        sender.Tell(new ContainerError(409, $"You cannot remove container {_state.Id} while a copy or export is using its filesystem"));
+        sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"You cannot remove container {_state.Id} while a copy or export is using its filesystem"));
         return true;
     }
 
     private async Task Resize(ResizeContainer r)
     {
         var sender = Sender;
-        if (!_state.IsRunning || _shim == null)
+        if (!_state.IsRunning || ExecShim == null)
         {
-            sender.Tell(new ContainerError(409, $"Container {_state.Id} is not running"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Container {_state.Id} is not running"));
             return;
         }
         // Like containerd's shim, a container without a terminal has nothing to resize, which is not an error.
         if (!Def.Config.Tty) { sender.Tell(new ContainerDone()); return; }
         try
         {
-            await _shim.ResizeAsync(r.Rows, r.Cols);
+            await ExecShim.ResizeAsync(r.Rows, r.Cols);
             sender.Tell(new ContainerDone());
         }
         catch (Exception e) when (e is ShimException or IOException)
         {
-            sender.Tell(new ContainerError(500, $"Cannot resize container {_state.Id}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"Cannot resize container {_state.Id}: {e.Message}"));
         }
     }
 }

@@ -94,13 +94,11 @@ public sealed partial class ContainerActor
             case HealthOnFailure.Kill:
                 await SignalOrLog(9); // the restart policy, if any, judges this death like any other
                 break;
-            case HealthOnFailure.Restart:
-                _restartForHealth = true;
-                await StopForHealth();
-                break;
-            case HealthOnFailure.Stop:
-                _restartCanceled = true;
-                RememberStoppedByUser(); // stopped on purpose: unless-stopped keeps it down after a daemon restart too
+            case HealthOnFailure.Restart or HealthOnFailure.Stop:
+                // The aggregate notes why this run ends: to be restarted, or stopped on purpose (unless-stopped keeps it down).
+                var decided = ContainerAggregate.Decide(_life, new LifeCommand.Unhealthy(action), DateTimeOffset.UtcNow);
+                if (decided.Reply is not Decision.Proceed) return;
+                Enact(decided.Events);
                 await StopForHealth();
                 break;
         }

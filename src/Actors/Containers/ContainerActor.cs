@@ -12,7 +12,8 @@ namespace Berth.Actors.Containers;
 
 /// <summary>
 /// One container ("container-{id}"): its definition and lifecycle are persisted; the process itself lives in a
-/// berth-shim that outlives the daemon. Judging requests is <see cref="ContainerState"/>'s job; this actor does the I/O.
+/// berth-shim that outlives the daemon. Judging requests is <see cref="ContainerAggregate"/>'s job; this actor persists
+/// what it decides and does the I/O.
 /// </summary>
 public sealed partial class ContainerActor : GuardedPersistentActor
 {
@@ -20,8 +21,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private readonly EventLogSink _events;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private ContainerDefinition? _def;
-    private ContainerState _state;
-    private ShimClient? _shim;
+    private ContainerLife _life;
+    private readonly IContainerRuntime _runtime;
+    private IContainerRun? _shim;
     private int _generation;
     private readonly List<IActorRef> _exitWaiters = [];
     private readonly List<IActorRef> _removeWaiters = [];
@@ -34,14 +36,16 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     public ContainerActor(string id, ContainerSettings settings, EventLogSink events, bool created = false)
     {
         _settings = settings;
+        _runtime = settings.Runtime ?? new ShimContainerRuntime(settings);
         _events = events;
-        _state = ContainerState.New(id);
+        _life = ContainerLife.New(id);
         PersistenceId = "container-" + id;
         Paths = settings.PathsOf(id);
 
         Recover<ContainerDefinition>(d => _def = d);
-        Recover<ContainerStartedEvent>(e => _state = _state.Started(e.Pid, e.At));
-        Recover<ContainerDiedEvent>(e => _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error));
+        Recover<ContainerStartingEvent>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerStartedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerDiedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
         Recover<RecoveryCompleted>(_ =>
         {
             // Added to the index without a stored definition: a create that failed (a full disk, a crash). Without its
@@ -53,7 +57,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 
         Command<Define>(DefineContainer);
         CommandAsync<Reconnect>(_ => ReconnectToShim());
-        CommandAsync<StartContainer>(_ => Start());
+        CommandAsync<StartContainer>(_ => Start(byPolicy: false));
         CommandAsync<PrepareAttach>(_ => PrepareForAttach());
         Command<LocateContainer>(_ => Sender.Tell(Location()));
         Command<InspectContainer>(_ => Sender.Tell(new ContainerInspected(View())));
@@ -73,6 +77,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 
     public override string PersistenceId { get; }
 
+    /// <summary>The current run (status, process, exit), as the aggregate has it.</summary>
+    private ContainerState _state => _life.Run;
+
     protected override object Failed(Exception e) => ContainersActor.InternalError(e);
 
     private ContainerPaths Paths { get; }
@@ -91,7 +98,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         try { OciBundle.Write(def, Paths, RootfsLayoutOf(def).MergedDir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Sender.Tell(new ContainerError(500, StorageFault.Describe(e)));
+            Sender.Tell(new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(e)));
             Abandon();
             return;
         }
@@ -129,7 +136,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     /// </summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        var error = new ContainerError(500, StorageFault.Describe(cause));
+        var error = new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(cause));
         if (!Sender.Equals(Self)) Sender.Tell(error);
         foreach (var w in _exitWaiters.Concat(_removeWaiters).Concat(_stoppers).Concat(_killers).Concat(_forceRemovers).Concat(_execWaiters.Values.SelectMany(l => l)))
             w.Tell(error);
@@ -145,14 +152,23 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private async Task ReconnectToShim()
     {
         if (_def == null) return;
-        if (!_state.IsRunning) await ShutdownUnrecordedShim();
+        if (!_state.IsRunning)
+        {
+            // A start stored as intended but not as done: the daemon died in between. Its shim (if any) is gone now; so is the run.
+            var reconciled = ContainerAggregate.Decide(_life, new LifeCommand.Reconcile(await ShutdownUnrecordedShim()), DateTimeOffset.UtcNow);
+            if (reconciled.Events.Count > 0)
+            {
+                _log.Warning("container {0}: berthd stopped while starting it; its start is recorded as failed", _state.Id);
+                Enact(reconciled.Events, () => Record("die", ("exitCode", _state.ExitCode.ToString())));
+            }
+        }
         if (_state.IsRunning)
         {
             try
             {
-                _shim = await ShimClient.ConnectAsync(Paths.StateDir);
+                _shim = await _runtime.AdoptAsync(Paths);
                 WatchExit(_shim);
-                await RestoreExecs(_shim);
+                if (_shim.Handle is { } handle) await RestoreExecs(handle);
             }
             catch (IOException)
             {
@@ -167,17 +183,19 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 
     /// <summary>
     /// A shim of a container not recorded as running: its start could not be stored (a full disk) and Akka stopped
-    /// this actor. What was not recorded did not happen: the shim goes, with the rootfs.
+    /// this actor, or the daemon died right after the shim started. What was not recorded did not happen: the shim goes,
+    /// with the container's processes and rootfs. True if there was one.
     /// </summary>
-    private async Task ShutdownUnrecordedShim()
+    private async Task<bool> ShutdownUnrecordedShim()
     {
-        if (!File.Exists(new ShimPaths(Paths.StateDir).ControlSocket)) return;
-        try { _shim = await ShimClient.ConnectAsync(Paths.StateDir); }
-        catch (IOException) { return; }
-        catch (System.Net.Sockets.SocketException) { return; }
+        if (!_runtime.MayHaveRun(Paths)) return false;
+        try { _shim = await _runtime.AdoptAsync(Paths); }
+        catch (IOException) { return false; }
+        catch (System.Net.Sockets.SocketException) { return false; }
         _log.Info("container {0}: stopping a berth-shim whose start was never recorded", _state.Id);
         await ShutdownShim();
         TryUnmount();
+        return true;
     }
 
     /// <summary>
@@ -205,25 +223,30 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         return System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(file), ShimJson.Default.ExitStatus);
     }
 
-    private async Task Start()
+    /// <param name="byPolicy">The restart policy's start after its back-off, rather than docker start (or restart, or the daemon's start).</param>
+    private async Task Start(bool byPolicy)
     {
         var sender = Sender;
-        switch (_state.Judge(Operation.Start))
+        var decided = ContainerAggregate.Decide(_life, new LifeCommand.Start(byPolicy), DateTimeOffset.UtcNow);
+        switch (decided.Reply)
         {
             case Decision.NotModified: sender.Tell(new ContainerDone(NotModified: true)); return;
-            case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
+            case Decision.Rejected r: sender.Tell(new ContainerError(r.Kind, r.Message)); return;
         }
-        BeforeStart();
+        Enact(decided.Events);
         try
         {
             var shim = _shim ?? await Launch();
             await shim.StartAsync();
-            var state = await shim.StateAsync();
-            Persist(new ContainerStartedEvent(state.Pid, DateTimeOffset.UtcNow), e =>
+            CrashPoints.AfterShimStart();
+            var pid = await shim.PidAsync();
+            var started = ContainerAggregate.Decide(_life, new LifeCommand.RunStarted(pid), DateTimeOffset.UtcNow);
+            if (started.Reply is Decision.Rejected broken) throw new InvalidOperationException(broken.Message);
+            var restartReason = byPolicy ? _life.Intent.PendingRestartReason : null;
+            Enact(started.Events, () =>
             {
-                _state = _state.Started(e.Pid, e.At);
                 Record("start");
-                OnRunStarted();
+                OnRunStarted(restartReason);
                 Report();
                 sender.Tell(new ContainerDone());
             });
@@ -231,17 +254,17 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         catch (Bundle.ContainerSpecException e)
         {
             await Failed(128, e.Message);
-            sender.Tell(new ContainerError(500, e.Message));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, e.Message));
         }
         catch (ShimLaunchException e)
         {
             await Failed(e.ExitCode, e.Message);
-            sender.Tell(new ContainerError(e.ExitCode is 126 or 127 ? 400 : 500, e.Message));
+            sender.Tell(new ContainerError(e.ExitCode is 126 or 127 ? ContainerErrorKind.Invalid : ContainerErrorKind.Internal, e.Message));
         }
         catch (Exception e) when (e is ShimException or IOException or ArgumentException)
         {
             // The shim records the failed start in its exit file; the watcher persists it.
-            sender.Tell(new ContainerError(500, StorageFault.Describe(e)));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(e)));
         }
     }
 
@@ -266,20 +289,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     }
 
     /// <summary>Mounts the rootfs, writes the bundle and launches a shim that waits for "start".</summary>
-    private async Task<ShimClient> Launch()
+    private async Task<IContainerRun> Launch()
     {
-        var def = Def;
-        ContainerRootfs.Mount(Layout);
         try
         {
-            OciBundle.Write(def, Paths, Layout.MergedDir);
-            Directory.CreateDirectory(Paths.StateDir);
-            var runtime = _settings.RuntimePathOf(def.Runtime) ?? throw new Bundle.ContainerSpecException($"unknown or invalid runtime name: {def.Runtime}");
-            var args = new ShimArguments(def.Id, Paths.Dir, Paths.StateDir, runtime, Paths.RuntimeRoot, Paths.LogPath,
-                Stdin: def.Config.OpenStdin, StdinOnce: def.Config.StdinOnce, WaitForStart: true);
-            args = args with { LogRotation = Bundle.LogDriver.Rotation(def.HostConfig.LogConfig, _settings.LogOpts), LogPath = Bundle.LogDriver.Name(def.HostConfig.LogConfig) == "none" ? null : args.LogPath };
-            await ShimLauncher.LaunchAsync(_settings.ShimBinary, args);
-            var shim = await ShimClient.ConnectAsync(Paths.StateDir);
+            var shim = await _runtime.LaunchAsync(Def, Paths, Layout);
             _shim = shim;
             WatchExit(shim);
             return shim;
@@ -291,7 +305,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
     }
 
-    private void WatchExit(ShimClient shim)
+    private void WatchExit(IContainerRun shim)
     {
         var generation = ++_generation;
         shim.WaitAsync().PipeTo(Self, success: exit => new ShimExited(exit, generation),
@@ -321,7 +335,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     /// <summary>After any death (a failed start included): waiters learn the code, AutoRemove and restart take over.</summary>
     private void AfterDeath(ContainerDiedEvent e, bool wasStarted)
     {
-        _state = _state.Exited(e.ExitCode, e.At, e.OomKilled, e.Error);
+        // A start that failed ran for no time: the back-off goes on doubling.
+        var runLasted = wasStarted && _state.StartedAt is { } began ? e.At - began : TimeSpan.Zero;
+        _life = ContainerAggregate.Apply(_life, e);
         ForgetExecs();
         if (wasStarted) Record("die", ("exitCode", e.ExitCode.ToString()));
         foreach (var w in _exitWaiters) w.Tell(new ContainerExited(e.ExitCode));
@@ -342,13 +358,13 @@ public sealed partial class ContainerActor : GuardedPersistentActor
             _restartAfterStop = false;
             Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody);
         }
-        else AfterExitPolicy(e);
+        else AfterExitPolicy(e, runLasted);
     }
 
     private async Task ShutdownShim()
     {
         if (_shim == null) return;
-        try { await _shim.ShutdownAsync(force: true); }
+        try { await _shim.ShutdownAsync(); }
         catch (Exception e) when (e is IOException or ShimException or System.Net.Sockets.SocketException) { _log.Info("container {0}: shim shutdown: {1}", _state.Id, e.Message); }
         await _shim.DisposeAsync();
         _shim = null;
@@ -363,13 +379,26 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 
     private async Task Stop(int? timeout, IActorRef sender, bool restart)
     {
-        if (UserStopping(sender, restart)) return;
-        if (_state.Judge(Operation.Stop) is Decision.NotModified)
+        var decided = ContainerAggregate.Decide(_life, new LifeCommand.Stop(restart), DateTimeOffset.UtcNow);
+        switch (decided.Reply)
         {
-            if (restart) { Self.Tell(new StartContainer(_state.Id), sender); return; }
-            sender.Tell(new ContainerDone(NotModified: true));
-            return;
+            case Decision.Rejected r: sender.Tell(new ContainerError(r.Kind, r.Message)); return;
+            case Decision.Completed:
+                Enact(decided.Events, () =>
+                {
+                    Record("stop");
+                    sender.Tell(new ContainerDone());
+                });
+                return;
+            case Decision.NotModified:
+                Enact(decided.Events, () =>
+                {
+                    if (restart) Self.Tell(new StartContainer(_state.Id), sender);
+                    else sender.Tell(new ContainerDone(NotModified: true));
+                });
+                return;
         }
+        Enact(decided.Events);
         _restartAfterStop = restart;
         _stoppers.Add(sender);
         var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
@@ -387,13 +416,14 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private async Task Kill(string reference, int signal)
     {
         var sender = Sender;
-        if (UserKilling(signal, sender)) return;
-        if (_state.Judge(Operation.Kill) is Decision.Rejected r)
+        var stopSignal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
+        var decided = ContainerAggregate.Decide(_life, new LifeCommand.Kill(reference, signal == 9 || signal == stopSignal), DateTimeOffset.UtcNow);
+        switch (decided.Reply)
         {
-            // docker names the container as the client did, then by id.
-            sender.Tell(new ContainerError(r.Status, r.Message.Replace($"Cannot kill container: {_state.Id}:", $"Cannot kill container: {reference}:")));
-            return;
+            case Decision.Rejected r: sender.Tell(new ContainerError(r.Kind, r.Message)); return;
+            case Decision.Completed: Enact(decided.Events, () => sender.Tell(new ContainerDone())); return;
         }
+        Enact(decided.Events);
         try
         {
             await Signal(signal);
@@ -402,7 +432,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
         catch (Exception e) when (e is ShimException or IOException)
         {
-            sender.Tell(new ContainerError(409, $"Cannot kill container: {_state.Id}: {e.Message}"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Cannot kill container: {_state.Id}: {e.Message}"));
         }
     }
 
@@ -443,11 +473,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private async Task Remove(bool force, IActorRef sender)
     {
         if (RefuseRemoveWhileLeased(sender)) return;
-        if (force) AbandonRestart();
-        switch (_state.Judge(force ? Operation.ForceRemove : Operation.Remove))
-        {
-            case Decision.Rejected r: sender.Tell(new ContainerError(r.Status, r.Message)); return;
-        }
+        var decided = ContainerAggregate.Decide(_life, new LifeCommand.Remove(force), DateTimeOffset.UtcNow);
+        if (decided.Reply is Decision.Rejected r) { sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
+        Enact(decided.Events);
         if (_state.IsRunning)
         {
             _forceRemovers.Add(sender);
@@ -460,7 +488,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private async Task RemoveNow(IReadOnlyList<IActorRef> removers)
     {
         if (_state.Status == ContainerStatus.Removing) return;
-        _state = _state.Removing();
+        Enact([new LifeFact.RemovalBegun()]);
         await ShutdownShim();
         try
         {
@@ -471,11 +499,12 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _state = _state with { Status = ContainerStatus.Dead, Error = e.Message };
+            Enact([new LifeFact.RemovalFailed(e.Message)]);
             Report();
-            foreach (var r in removers) r.Tell(new ContainerError(500, $"unable to remove filesystem for {_state.Id}: {e.Message}"));
+            foreach (var r in removers) r.Tell(new ContainerError(ContainerErrorKind.Internal, $"unable to remove filesystem for {_state.Id}: {e.Message}"));
             return;
         }
+        Enact([new LifeFact.Removed()]);
         DeleteMessages(long.MaxValue);
         Journal.Tell(new RetirePersistenceId(PersistenceId));
         Record("destroy");
@@ -489,7 +518,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         Become(() =>
         {
             Command<WaitContainer>(_ => Sender.Tell(new ContainerExited(_state.ExitCode)));
-            Command<IContainerTargeted>(c => Sender.Tell(new ContainerError(404, $"No such container: {c.Ref}")));
+            Command<IContainerTargeted>(c => Sender.Tell(new ContainerError(ContainerErrorKind.NotFound, $"No such container: {c.Ref}")));
             Command<IExecTargeted>(c => Sender.Tell(NoSuchExec(c.ExecId)));
             CommandAny(_ => { });
         });

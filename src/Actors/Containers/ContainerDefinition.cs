@@ -55,6 +55,13 @@ public sealed record ContainerDefinition(
     }
 }
 
+/// <summary>
+/// Intent, stored before the shim is launched: the container is being started. A daemon that finds it without a
+/// <see cref="ContainerStartedEvent"/> or <see cref="ContainerDiedEvent"/> after it died mid-start reconciles it.
+/// </summary>
+[Manifest("container.starting.v1")]
+public sealed record ContainerStartingEvent(DateTimeOffset At) : IBerthMessage;
+
 /// <summary>The container started (its init's host pid).</summary>
 [Manifest("container.started.v1")]
 public sealed record ContainerStartedEvent(int Pid, DateTimeOffset At) : IBerthMessage;

@@ -18,7 +18,7 @@ public static class ContainerListQuery
         foreach (var (key, keep) in new (string, Func<DateTimeOffset, DateTimeOffset, bool>)[] { ("before", (c, at) => c < at), ("since", (c, at) => c > at) })
             foreach (var reference in filters[key])
             {
-                if (Find(newestFirst, reference) is not { } anchor) return new ContainerError(404, $"No such container: {reference}");
+                if (Find(newestFirst, reference) is not { } anchor) return new ContainerError(ContainerErrorKind.NotFound, $"No such container: {reference}");
                 items = items.Where(v => keep(v.Created, anchor.Created));
             }
         // status and exited filters look at stopped containers too, as with --all.
@@ -31,11 +31,11 @@ public static class ContainerListQuery
     private static ContainerError? Refusal(FilterSet filters)
     {
         foreach (var s in filters["status"])
-            if (!Statuses.Contains(s)) return new ContainerError(400, $"invalid filter 'status={s}'");
+            if (!Statuses.Contains(s)) return new ContainerError(ContainerErrorKind.Invalid, $"invalid filter 'status={s}'");
         foreach (var e in filters["exited"])
-            if (!int.TryParse(e, out _)) return new ContainerError(400, $"invalid filter 'exited={e}'");
+            if (!int.TryParse(e, out _)) return new ContainerError(ContainerErrorKind.Invalid, $"invalid filter 'exited={e}'");
         foreach (var h in filters["health"])
-            if (!Healths.Contains(h)) return new ContainerError(400, $"Unrecognised filter value for health: {h}");
+            if (!Healths.Contains(h)) return new ContainerError(ContainerErrorKind.Invalid, $"Unrecognised filter value for health: {h}");
         return null;
     }
 

@@ -35,4 +35,7 @@ public sealed record ContainerSettings(
         if (File.Exists(runtime)) return runtime;
         return Runtimes.TryGetValue(Path.GetFileName(runtime), out var moved) ? moved : null;
     }
+
+    /// <summary>Where containers run; null for berth-shims (<see cref="ShimContainerRuntime"/>), a fake in actor specs.</summary>
+    public IContainerRuntime? Runtime { get; init; }
 }

@@ -3,28 +3,9 @@ namespace Berth.Actors.Containers;
 /// <summary>docker's container statuses, spelled as the API spells them.</summary>
 public enum ContainerStatus { Created, Running, Paused, Restarting, Exited, Dead, Removing }
 
-/// <summary>What the lifecycle allows for one request.</summary>
-public abstract record Decision
-{
-    /// <summary>Go ahead.</summary>
-    public sealed record Proceed : Decision;
-
-    /// <summary>Nothing to do: docker answers 304.</summary>
-    public sealed record NotModified : Decision;
-
-    /// <summary>Refused with docker's status and message.</summary>
-    public sealed record Rejected(int Status, string Message) : Decision;
-
-    public static readonly Decision Go = new Proceed();
-    public static readonly Decision Unchanged = new NotModified();
-}
-
-/// <summary>The lifecycle operations the state machine judges.</summary>
-public enum Operation { Start, Stop, Kill, Remove, ForceRemove, Restart }
-
 /// <summary>
-/// One container's lifecycle as a pure value: which operations are allowed in which status (with docker's
-/// refusals) and how start, exit and removal change it. No I/O, so the rules are specified without actors.
+/// One container's run as a pure value: its status, process and how it ended; <see cref="ContainerAggregate"/>
+/// judges requests against it and moves it from status to status.
 /// </summary>
 public sealed record ContainerState(
     string Id,
@@ -41,20 +22,6 @@ public sealed record ContainerState(
     public bool IsRunning => Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting;
 
     public string StatusName => Status.ToString().ToLowerInvariant();
-
-    public Decision Judge(Operation op) => op switch
-    {
-        Operation.Start when IsRunning => Decision.Unchanged,
-        Operation.Start when Status is ContainerStatus.Removing or ContainerStatus.Dead =>
-            new Decision.Rejected(409, $"container {Id} is marked for removal and cannot be started"),
-        Operation.Stop when !IsRunning => Decision.Unchanged,
-        Operation.Kill when !IsRunning => new Decision.Rejected(409, $"Cannot kill container: {Id}: Container {Id} is not running"),
-        Operation.Remove when IsRunning => new Decision.Rejected(409,
-            $"You cannot remove a running container {Id}. Stop the container before attempting removal or force remove"),
-        Operation.Remove or Operation.ForceRemove when Status is ContainerStatus.Removing =>
-            new Decision.Rejected(409, $"removal of container {Id} is already in progress"),
-        _ => Decision.Go,
-    };
 
     public ContainerState Started(int pid, DateTimeOffset at) =>
         this with { Status = ContainerStatus.Running, Pid = pid, ExitCode = 0, Error = "", OomKilled = false, StartedAt = at, FinishedAt = null };

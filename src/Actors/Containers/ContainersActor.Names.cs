@@ -23,7 +23,7 @@ public sealed partial class ContainersActor
     /// <summary>More than one id starts with the reference (and it is neither an id nor a name): docker's 400.</summary>
     private ContainerError? Ambiguous(string reference) =>
         !string.IsNullOrEmpty(reference) && _children.Keys.Count(k => k.StartsWith(reference, StringComparison.Ordinal)) > 1
-            ? new ContainerError(400, $"multiple IDs found with provided prefix: {reference}")
+            ? new ContainerError(ContainerErrorKind.Invalid, $"multiple IDs found with provided prefix: {reference}")
             : null;
 
     private async Task Rename(RenameContainer r)
@@ -31,22 +31,22 @@ public sealed partial class ContainersActor
         var sender = Sender;
         if (Resolve(r.Ref) is not { } id)
         {
-            sender.Tell(Ambiguous(r.Ref) ?? new ContainerError(404, $"No such container: {r.Ref}"));
+            sender.Tell(Ambiguous(r.Ref) ?? new ContainerError(ContainerErrorKind.NotFound, $"No such container: {r.Ref}"));
             return;
         }
         var newName = r.NewName.TrimStart('/');
-        if (string.IsNullOrEmpty(newName)) { sender.Tell(new ContainerError(400, "Neither old nor new names may be empty")); return; }
+        if (string.IsNullOrEmpty(newName)) { sender.Tell(new ContainerError(ContainerErrorKind.Invalid, "Neither old nor new names may be empty")); return; }
         if (!ContainerNames.IsValid(r.NewName))
         {
-            sender.Tell(new ContainerError(400, $"Invalid container name ({r.NewName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
+            sender.Tell(new ContainerError(ContainerErrorKind.Invalid, $"Invalid container name ({r.NewName}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"));
             return;
         }
         var oldName = _names.FirstOrDefault(kv => kv.Value == id).Key ?? "";
-        if (oldName == newName) { sender.Tell(new ContainerError(400, "Renaming a container with the same name as its current name")); return; }
-        if (HolderOf(newName) is { } holder) { sender.Tell(new ContainerError(409, NameInUse(newName, holder))); return; }
+        if (oldName == newName) { sender.Tell(new ContainerError(ContainerErrorKind.Invalid, "Renaming a container with the same name as its current name")); return; }
+        if (HolderOf(newName) is { } holder) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, NameInUse(newName, holder))); return; }
         if (await Store(new ContainerIndexRenamed(id, oldName, newName)) is { } failed)
         {
-            sender.Tell(new ContainerError(500, StorageFault.Describe(failed)));
+            sender.Tell(new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(failed)));
             return;
         }
         _names.Remove(oldName);

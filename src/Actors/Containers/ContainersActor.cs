@@ -183,7 +183,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
     protected override object Failed(Exception e) => InternalError(e);
 
     /// <summary>The 500 for a request whose handling failed unexpectedly (the daemon log has the stack).</summary>
-    public static ContainerError InternalError(Exception e) => new(500, $"berthd failed to handle the request: {e.GetType().Name}: {e.Message}");
+    public static ContainerError InternalError(Exception e) => new(ContainerErrorKind.Internal, $"berthd failed to handle the request: {e.GetType().Name}: {e.Message}");
 
     public static Props Props(ContainerSettings settings, IActorRef images, EventLogSink events) =>
         Akka.Actor.Props.Create(() => new ContainersActor(settings, images, events));
@@ -238,7 +238,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
     private void Route(IContainerTargeted cmd)
     {
         if (Resolve(cmd.Ref) is { } id) Child(id).Forward(cmd);
-        else Sender.Tell(Ambiguous(cmd.Ref) ?? new ContainerError(404, $"No such container: {cmd.Ref}"));
+        else Sender.Tell(Ambiguous(cmd.Ref) ?? new ContainerError(ContainerErrorKind.NotFound, $"No such container: {cmd.Ref}"));
     }
 
     /// <summary>
@@ -259,7 +259,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
             return;
         }
         _execOwners.Remove(cmd.ExecId);
-        replyTo.Tell(new ContainerError(404, $"No such exec instance: {cmd.ExecId}"));
+        replyTo.Tell(new ContainerError(ContainerErrorKind.NotFound, $"No such exec instance: {cmd.ExecId}"));
     }
 
     private sealed record RetryExecRoute(IExecTargeted Command, IActorRef ReplyTo, int Attempt);
@@ -299,18 +299,18 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         hostConfig = c.HostConfig;
         var name = c.Name?.TrimStart('/');
         if (c.Name != null && !ContainerNames.IsValid(c.Name))
-            return new ContainerError(400, $"Invalid container name ({c.Name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-        if (name != null && HolderOf(name) is { } holder) return new ContainerError(409, NameInUse(name, holder));
+            return new ContainerError(ContainerErrorKind.Invalid, $"Invalid container name ({c.Name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+        if (name != null && HolderOf(name) is { } holder) return new ContainerError(ContainerErrorKind.Conflict, NameInUse(name, holder));
         var runtimeName = c.HostConfig.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;
-        if (!_settings.Runtimes.ContainsKey(runtimeName)) return new ContainerError(400, $"Unknown runtime specified {runtimeName}");
+        if (!_settings.Runtimes.ContainsKey(runtimeName)) return new ContainerError(ContainerErrorKind.Invalid, $"Unknown runtime specified {runtimeName}");
         if (!ContainerNetwork.IsSupported(c.HostConfig.NetworkMode))
-            return new ContainerError(400, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)");
+            return new ContainerError(ContainerErrorKind.Invalid, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)");
         try { hostConfig = Bundle.HostConfigValidator.Validate(c.HostConfig); }
-        catch (Bundle.HostConfigException invalid) { return new ContainerError(invalid.Status, invalid.Message); }
+        catch (Bundle.HostConfigException invalid) { return new ContainerError(ContainerErrorKind.Invalid, invalid.Message); }
         if (hostConfig.Init == true && !File.Exists(OciBundle.InitBinary))
-            return new ContainerError(500, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation");
+            return new ContainerError(ContainerErrorKind.Internal, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation");
         return (ConfigValidation.Refusal(c.Config) ?? SelfHealingValidation.Refusal(c.Config, c.HostConfig)) is { } refusal
-            ? new ContainerError(400, refusal)
+            ? new ContainerError(ContainerErrorKind.Invalid, refusal)
             : null;
     }
 
@@ -334,17 +334,17 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
     {
         switch (r.Reply)
         {
-            case ImageError e: return new ContainerError(e.ToException().HttpStatus, e.Message);
-            case Exception e: return new ContainerError(500, $"resolving image {r.Command.Config.Image}: {e.Message}");
-            case not ImageResolved: return new ContainerError(500, $"resolving image {r.Command.Config.Image}: unexpected answer {r.Reply.GetType().Name}");
+            case ImageError e: return ContainerError.From(e);
+            case Exception e: return new ContainerError(ContainerErrorKind.Internal, $"resolving image {r.Command.Config.Image}: {e.Message}");
+            case not ImageResolved: return new ContainerError(ContainerErrorKind.Internal, $"resolving image {r.Command.Config.Image}: unexpected answer {r.Reply.GetType().Name}");
         }
         var image = (ImageResolved)r.Reply;
         var config = ContainerDefinition.Merge(r.Command.Config, image.Config);
-        if ((config.Entrypoint?.Count ?? 0) + (config.Cmd?.Count ?? 0) == 0) return new ContainerError(400, "No command specified");
+        if ((config.Entrypoint?.Count ?? 0) + (config.Cmd?.Count ?? 0) == 0) return new ContainerError(ContainerErrorKind.Invalid, "No command specified");
         var runtimeName = r.Command.HostConfig.Runtime is { Length: > 0 } rt ? rt : _settings.DefaultRuntime;
         var def = new ContainerDefinition(r.Id, "/" + r.Name, DateTimeOffset.UtcNow, image.Id, config, r.HostConfig, image.ChainIds,
             runtimeName);
-        if (await Store(new ContainerAdded(r.Id, r.Name)) is { } failed) return new ContainerError(500, StorageFault.Describe(failed));
+        if (await Store(new ContainerAdded(r.Id, r.Name)) is { } failed) return new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(failed));
         _names[r.Name] = r.Id;
         _execsKnown.Add(r.Id); // a new container has no execs to restore
         _imageUses[r.Id] = new ContainerImageUse(r.Id, image.Id, false, image.ChainIds);

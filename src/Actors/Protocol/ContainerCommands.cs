@@ -145,12 +145,35 @@ public sealed record LocateContainer(string Ref) : IContainerTargeted, IBerthMes
 /// <summary>
 /// GET /containers/json → <see cref="ContainerList"/>, newest first, filtered as `docker ps` filters (status, name, id,
 /// label, ancestor, exited, health, before, since); <see cref="Limit"/> above 0 takes the newest of every state, as
-/// dockerd does. A bad filter value → <see cref="ContainerError"/> 400, an unknown before/since container → 404.
+/// dockerd does. A bad filter value → <see cref="ContainerError"/> Invalid, an unknown before/since container → NotFound.
 /// </summary>
 public sealed record ListContainers(bool All, FilterSet? Filters = null, int Limit = -1) : IContainerCommand, IBerthMessage;
 
-/// <summary>A refusal with docker's HTTP status and message.</summary>
-public sealed record ContainerError(int Status, string Message) : IBerthMessage;
+/// <summary>How a container request was refused or failed; the HTTP edge maps each kind to docker's status code.</summary>
+public enum ContainerErrorKind
+{
+    /// <summary>No such container, exec or file.</summary>
+    NotFound,
+    /// <summary>The request contradicts the container's state (running, paused, being removed) or another container's name.</summary>
+    Conflict,
+    /// <summary>The request itself is wrong: a bad filter, name, setting, or a command that cannot be executed (exit 126/127).</summary>
+    Invalid,
+    /// <summary>berthd or the runtime failed while carrying out a valid request.</summary>
+    Internal,
+}
+
+/// <summary>A refusal or failure with docker's message; <see cref="Kind"/> says which.</summary>
+public sealed record ContainerError(ContainerErrorKind Kind, string Message) : IBerthMessage
+{
+    /// <summary>An image operation's failure, told as a container reply (create waits for its image).</summary>
+    public static ContainerError From(ImageError e) => new(e.Kind switch
+    {
+        ImageErrorKind.NotFound => ContainerErrorKind.NotFound,
+        ImageErrorKind.Conflict => ContainerErrorKind.Conflict,
+        ImageErrorKind.InvalidArgument => ContainerErrorKind.Invalid,
+        _ => ContainerErrorKind.Internal,
+    }, e.Message);
+}
 
 public sealed record ContainerCreated(string Id) : IBerthMessage;
 

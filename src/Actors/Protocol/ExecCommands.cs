@@ -44,8 +44,11 @@ public sealed record ExecReady(string ExecId, string ContainerId, Containers.Han
 /// <summary>Second half of start: `runtime exec`. The reply says whether the process runs, or the runtime's message.</summary>
 public sealed record BeginExec(string ExecId) : IExecTargeted, IBerthMessage;
 
-/// <summary>Pid once running; Error (docker's "OCI runtime exec failed: …" text) when it never ran, with ExitCode 126/127.</summary>
-public sealed record ExecBegun(int Pid, string? Error, int? ExitCode) : IBerthMessage;
+/// <summary>
+/// Pid once running; Error (docker's "OCI runtime exec failed: …" text) when it never ran, with ExitCode 126/127 and
+/// ErrorKind (Invalid for a command that cannot be executed, Internal otherwise).
+/// </summary>
+public sealed record ExecBegun(int Pid, string? Error, int? ExitCode, ContainerErrorKind ErrorKind = ContainerErrorKind.Internal) : IBerthMessage;
 
 /// <summary>Answers once the exec's exit is recorded (so an inspect right after shows the exit code).</summary>
 public sealed record AwaitExecExit(string ExecId) : IExecTargeted, IBerthMessage;

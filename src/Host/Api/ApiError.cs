@@ -1,4 +1,5 @@
 using System.Net;
+using Berth.Actors.Protocol;
 
 namespace Berth.Host.Api;
 
@@ -11,4 +12,15 @@ public sealed class ApiException(int status, string message) : Exception(message
     public static ApiException BadRequest(string message) => new((int)HttpStatusCode.BadRequest, message);
     public static ApiException Conflict(string message) => new((int)HttpStatusCode.Conflict, message);
     public static ApiException Internal(string message) => new((int)HttpStatusCode.InternalServerError, message);
+
+    /// <summary>The one place a container refusal's kind becomes docker's status code.</summary>
+    public static ApiException Of(ContainerErrorKind kind, string message) => kind switch
+    {
+        ContainerErrorKind.NotFound => NotFound(message),
+        ContainerErrorKind.Conflict => Conflict(message),
+        ContainerErrorKind.Invalid => BadRequest(message),
+        _ => Internal(message),
+    };
+
+    public static ApiException Of(ContainerError e) => Of(e.Kind, e.Message);
 }

@@ -71,7 +71,7 @@ public static class ContainerEndpoints
         return reply switch
         {
             T ok => ok,
-            ContainerError e => throw new ApiException(e.Status, e.Message),
+            ContainerError e => throw ApiException.Of(e),
             Status.Failure f => throw ApiException.Internal(f.Cause.Message),
             _ => throw ApiException.Internal($"unexpected reply {reply.GetType().Name} from the containers actor"),
         };

@@ -81,8 +81,8 @@ public static class ContainerFileEndpoints
             {
                 await Synchronously(ctx, () => RootfsArchive.Extract(lease.RootDir, path, ctx.Request.Body, options));
             }
-            catch (ContainerFileException e) when (e.Status == 404) { throw NotFound(path, id); }
-            catch (ContainerFileException e) { throw new ApiException(e.Status, e.Message); }
+            catch (ContainerFileException e) when (e.Kind == ContainerErrorKind.NotFound) { throw NotFound(path, id); }
+            catch (ContainerFileException e) { throw ApiException.Of(e.Kind, e.Message); }
             catch (InvalidDataException e) { throw ApiException.BadRequest($"invalid tar archive: {e.Message}"); }
             ctx.Response.StatusCode = 200;
         });
@@ -93,7 +93,7 @@ public static class ContainerFileEndpoints
     private static PathStat Stat(ContainerRootfsLeased lease, string path, string id)
     {
         try { return RootfsArchive.Stat(lease.RootDir, path) ?? throw NotFound(path, id); }
-        catch (ContainerFileException e) { throw new ApiException(e.Status, e.Message); }
+        catch (ContainerFileException e) { throw ApiException.Of(e.Kind, e.Message); }
     }
 
     private static ApiException NotFound(string path, string id) => ApiException.NotFound($"Could not find the file {path} in container {id}");

@@ -46,7 +46,7 @@ public static class ExecEndpoints
         if (body.Detach)
         {
             var begun = await ContainerEndpoints.Ask<ExecBegun>(reg, new BeginExec(id), null, ct);
-            if (begun.Error != null) throw new ApiException(begun.ExitCode is 126 or 127 ? 400 : 500, begun.Error);
+            if (begun.Error != null) throw ApiException.Of(begun.ErrorKind, begun.Error);
             ctx.Response.StatusCode = 200;
             ctx.Response.ContentLength = 0;
             return;

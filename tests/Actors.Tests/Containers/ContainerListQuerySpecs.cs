@@ -45,7 +45,7 @@ public sealed class ContainerListQuerySpecs
         Assert.Equal(["aaa111"], Ids(new ListContainers(true, Filters("{\"before\":[\"db\"]}"))));
         Assert.Equal(["ccc333"], Ids(new ListContainers(true, Filters("{\"since\":[\"bbb\"]}"))));
         var missing = Assert.IsType<ContainerError>(ContainerListQuery.Run(Views, new ListContainers(true, Filters("{\"since\":[\"nope\"]}"))));
-        Assert.Equal((404, "No such container: nope"), (missing.Status, missing.Message));
+        Assert.Equal((ContainerErrorKind.NotFound, "No such container: nope"), (missing.Kind, missing.Message));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class ContainerListQuerySpecs
     public void Bad_filter_values_are_refused_with_dockers_message(string filters, string message)
     {
         var refused = Assert.IsType<ContainerError>(ContainerListQuery.Run(Views, new ListContainers(true, Filters(filters))));
-        Assert.Equal((400, message), (refused.Status, refused.Message));
+        Assert.Equal((ContainerErrorKind.Invalid, message), (refused.Kind, refused.Message));
     }
 
     private static List<string> Ids(ListContainers query) =>

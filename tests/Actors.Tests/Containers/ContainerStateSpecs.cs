@@ -2,51 +2,13 @@ using Berth.Actors.Containers;
 
 namespace Berth.Actors.Tests.Containers;
 
-/// <summary>The lifecycle rules, with docker's refusals, without any actor or process.</summary>
+/// <summary>A container's run as a value: how exits and starts change it, and how docker ps describes it.</summary>
 public sealed class ContainerStateSpecs
 {
     private const string Id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
     private static ContainerState Running() => ContainerState.New(Id).Started(4242, T0);
-
-    [Fact]
-    public void A_new_container_is_created_and_may_start()
-    {
-        var s = ContainerState.New(Id);
-        Assert.Equal("created", s.StatusName);
-        Assert.IsType<Decision.Proceed>(s.Judge(Operation.Start));
-    }
-
-    [Fact]
-    public void Starting_a_running_container_is_not_modified()
-    {
-        Assert.IsType<Decision.NotModified>(Running().Judge(Operation.Start));
-    }
-
-    [Fact]
-    public void Stopping_a_stopped_container_is_not_modified()
-    {
-        Assert.IsType<Decision.NotModified>(ContainerState.New(Id).Judge(Operation.Stop));
-        Assert.IsType<Decision.NotModified>(Running().Exited(0, T0, false, null).Judge(Operation.Stop));
-    }
-
-    [Fact]
-    public void Removing_a_running_container_without_force_is_a_conflict_with_dockers_text()
-    {
-        var r = Assert.IsType<Decision.Rejected>(Running().Judge(Operation.Remove));
-        Assert.Equal(409, r.Status);
-        Assert.Equal($"You cannot remove a running container {Id}. Stop the container before attempting removal or force remove", r.Message);
-        Assert.IsType<Decision.Proceed>(Running().Judge(Operation.ForceRemove));
-    }
-
-    [Fact]
-    public void Killing_a_stopped_container_is_a_conflict_with_dockers_text()
-    {
-        var r = Assert.IsType<Decision.Rejected>(ContainerState.New(Id).Judge(Operation.Kill));
-        Assert.Equal(409, r.Status);
-        Assert.Equal($"Cannot kill container: {Id}: Container {Id} is not running", r.Message);
-    }
 
     [Fact]
     public void Exit_records_code_time_and_error_and_clears_the_pid()
@@ -66,14 +28,6 @@ public sealed class ContainerStateSpecs
         var s = Running().Exited(3, T0, true, "boom").Started(99, T0.AddMinutes(1));
         Assert.True(s.IsRunning);
         Assert.Equal((0, "", false, (DateTimeOffset?)null), (s.ExitCode, s.Error, s.OomKilled, s.FinishedAt));
-    }
-
-    [Fact]
-    public void A_container_being_removed_cannot_start_or_be_removed_again()
-    {
-        var s = ContainerState.New(Id).Removing();
-        Assert.Equal(409, Assert.IsType<Decision.Rejected>(s.Judge(Operation.Start)).Status);
-        Assert.Equal(409, Assert.IsType<Decision.Rejected>(s.Judge(Operation.ForceRemove)).Status);
     }
 
     [Theory]

@@ -46,7 +46,7 @@ public sealed class ContainersActorCreateSpecs : TestKit
         _containers.Tell(new ListContainers(All: true));
         Assert.Empty(ExpectMsg<ContainerList>(Long).Items);
         _containers.Tell(Create("web"));
-        Assert.Equal(409, ExpectMsg<ContainerError>(Long).Status);
+        Assert.Equal(ContainerErrorKind.Conflict, ExpectMsg<ContainerError>(Long).Kind);
 
         _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, [], ["sha256:" + new string('1', 64)]));
         // The images actor holds the image for this id since it answered (ResolveImage.ForContainer).

@@ -39,7 +39,7 @@ public sealed class ContainersActorRestartSpecs : TestKit
         Assert.Equal(0, removedWaiter.ExpectMsg<ContainerExited>(Long).StatusCode);
         Assert.Equal(0, exitWaiter.ExpectMsg<ContainerExited>(Long).StatusCode);
         containers.Tell(new InspectContainer(id));
-        Assert.Equal(404, ExpectMsg<ContainerError>(Long).Status);
+        Assert.Equal(ContainerErrorKind.NotFound, ExpectMsg<ContainerError>(Long).Kind);
     }
 
     [Fact]

@@ -30,6 +30,21 @@ public sealed class RestartPolicySpecs : SelfHealingDaemon
     }
 
     [Fact]
+    public async Task One_restart_counts_as_one_in_inspect_and_in_the_events()
+    {
+        var name = Name("once");
+        // The first run fails; the second finds its marker in the same rootfs and keeps running.
+        await Ok("run", "-d", "--restart", "always", "--name", name, "busybox", "sh", "-c", "if [ -e /ran ]; then exec sleep 1000; fi; touch /ran; exit 1");
+        var c = await Until(name, c => Status(c) == "running" && RestartCount(c) >= 1, "running after its one restart");
+
+        Assert.Equal(1, RestartCount(c));
+        Assert.Equal("1", await Ok("inspect", "-f", "{{.RestartCount}}", name));
+        var events = await Events(name);
+        Assert.Equal(2, events.Count(e => e.StartsWith("start|")));
+        Assert.Contains("restartCount=1", Assert.Single(events, e => e.StartsWith("restart|")));
+    }
+
+    [Fact]
     public async Task Always_restarts_a_container_that_exits_until_the_user_stops_it()
     {
         var name = Name("always");

@@ -1,7 +1,4 @@
 namespace Berth.Actors.Containers.Bundle;
 
-/// <summary>A HostConfig docker would refuse: the message is docker's, the status its HTTP code (400 unless said).</summary>
-public sealed class HostConfigException(string message, int status = 400) : Exception(message)
-{
-    public int Status { get; } = status;
-}
+/// <summary>A HostConfig docker would refuse as invalid; the message is docker's.</summary>
+public sealed class HostConfigException(string message) : Exception(message);

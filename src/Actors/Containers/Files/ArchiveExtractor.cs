@@ -1,4 +1,5 @@
 using Berth.Actors.Images.Layers;
+using Berth.Actors.Protocol;
 using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers.Files;
@@ -33,9 +34,9 @@ public static class ArchiveExtractor
                 var isDir = st.Type == FileStatus.S_IFDIR;
                 var wantsDir = entry.Type == TarEntryType.Directory;
                 if (options.NoOverwriteDirNonDir && isDir && !wantsDir)
-                    throw new ContainerFileException(400, $"cannot overwrite directory \"/{string.Join('/', comps)}\" with non-directory \"{entry.Name}\"");
+                    throw new ContainerFileException(ContainerErrorKind.Invalid, $"cannot overwrite directory \"/{string.Join('/', comps)}\" with non-directory \"{entry.Name}\"");
                 if (options.NoOverwriteDirNonDir && !isDir && wantsDir)
-                    throw new ContainerFileException(400, $"cannot overwrite non-directory \"/{string.Join('/', comps)}\" with directory \"{entry.Name}\"");
+                    throw new ContainerFileException(ContainerErrorKind.Invalid, $"cannot overwrite non-directory \"/{string.Join('/', comps)}\" with directory \"{entry.Name}\"");
                 if (!(isDir && wantsDir)) Remove(parent, baseName, isDir);
             }
 
@@ -57,10 +58,10 @@ public static class ArchiveExtractor
                 case TarEntryType.Hardlink:
                 {
                     var target = Components(entry.LinkName);
-                    if (target.Length == 0) throw new ContainerFileException(400, $"tar entry \"{entry.Name}\" is a hardlink to the destination directory");
+                    if (target.Length == 0) throw new ContainerFileException(ContainerErrorKind.Invalid, $"tar entry \"{entry.Name}\" is a hardlink to the destination directory");
                     using var targetParent = Walk(root, target[..^1], entry.LinkName);
                     if (Lookup(targetParent, target[^1]) is not { } t || t.Type == FileStatus.S_IFDIR)
-                        throw new ContainerFileException(400, $"tar entry \"{entry.Name}\" is a hardlink to \"{entry.LinkName}\", which is not a file in the destination");
+                        throw new ContainerFileException(ContainerErrorKind.Invalid, $"tar entry \"{entry.Name}\" is a hardlink to \"{entry.LinkName}\", which is not a file in the destination");
                     FileSystem.LinkAt(targetParent.Fd, target[^1], parent.Fd, baseName);
                     break;
                 }
@@ -91,14 +92,14 @@ public static class ArchiveExtractor
     private static string[] Components(string name)
     {
         try { return LayerPath.Components(name); }
-        catch (LayerEscapeException e) { throw new ContainerFileException(400, e.Message.Replace("layer ", "tar ")); }
+        catch (LayerEscapeException e) { throw new ContainerFileException(ContainerErrorKind.Invalid, e.Message.Replace("layer ", "tar ")); }
     }
 
     private static SafeDir Walk(SafeDir root, string[] comps, string entryName)
     {
         try { return SafeDir.Walk(root, comps, create: true, entryName); }
-        catch (LayerEscapeException e) { throw new ContainerFileException(400, e.Message.Replace("layer ", "tar ")); }
-        catch (InvalidDataException e) { throw new ContainerFileException(400, e.Message.Replace("layer ", "tar ")); }
+        catch (LayerEscapeException e) { throw new ContainerFileException(ContainerErrorKind.Invalid, e.Message.Replace("layer ", "tar ")); }
+        catch (InvalidDataException e) { throw new ContainerFileException(ContainerErrorKind.Invalid, e.Message.Replace("layer ", "tar ")); }
     }
 
     private static Statx? Lookup(SafeDir dir, string name)

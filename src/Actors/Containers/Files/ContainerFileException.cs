@@ -1,7 +1,9 @@
+using Berth.Actors.Protocol;
+
 namespace Berth.Actors.Containers.Files;
 
-/// <summary>A cp or stat request docker would refuse with <paramref name="status"/> (404 missing path, 400 bad target…).</summary>
-public sealed class ContainerFileException(int status, string message) : IOException(message)
+/// <summary>A cp or stat request docker would refuse: <see cref="Kind"/> NotFound for a missing path, Invalid for a bad target…</summary>
+public sealed class ContainerFileException(ContainerErrorKind kind, string message) : IOException(message)
 {
-    public int Status { get; } = status;
+    public ContainerErrorKind Kind { get; } = kind;
 }

@@ -1,4 +1,5 @@
 using Berth.Actors.Images.Layers;
+using Berth.Actors.Protocol;
 using Berth.Runtime.Native;
 
 namespace Berth.Actors.Containers.Files;
@@ -24,7 +25,7 @@ public static class RootfsArchive
     /// <summary>GET archive: <paramref name="path"/> as a tar whose top entry is named after the path's last component.</summary>
     public static void WriteArchive(string rootDir, string path, Stream output)
     {
-        using var target = Locate(rootDir, path) ?? throw new ContainerFileException(404, $"Could not find the file {path} in container");
+        using var target = Locate(rootDir, path) ?? throw new ContainerFileException(ContainerErrorKind.NotFound, $"Could not find the file {path} in container");
         var writer = new TarWriter(output);
         WriteTree(writer, target.ParentFd, target.Child, target.Name, new Dictionary<(uint, uint, ulong), string>());
         writer.Finish();
@@ -54,10 +55,10 @@ public static class RootfsArchive
         try
         {
             var dest = InRoot.TryOpen(rootFd, path, Sys.O_PATH);
-            if (dest == -Errno.ENOENT || dest == -Errno.ENOTDIR) throw new ContainerFileException(404, $"Could not find the file {path} in container");
+            if (dest == -Errno.ENOENT || dest == -Errno.ENOTDIR) throw new ContainerFileException(ContainerErrorKind.NotFound, $"Could not find the file {path} in container");
             try
             {
-                if (!IsDirectory(dest)) throw new ContainerFileException(400, "extraction point is not a directory");
+                if (!IsDirectory(dest)) throw new ContainerFileException(ContainerErrorKind.Invalid, "extraction point is not a directory");
                 return ArchiveExtractor.Extract(tar, $"/proc/self/fd/{dest}", options);
             }
             finally { Fd.Close(dest); }
@@ -102,7 +103,7 @@ public static class RootfsArchive
 
     private static Located? Locate(string rootDir, string path)
     {
-        if (path.Contains('\0')) throw new ContainerFileException(400, "path contains a NUL byte");
+        if (path.Contains('\0')) throw new ContainerFileException(ContainerErrorKind.Invalid, "path contains a NUL byte");
         var rootFd = FileSystem.OpenAt(Sys.AT_FDCWD, rootDir, Sys.O_PATH | Sys.O_DIRECTORY);
         try
         {

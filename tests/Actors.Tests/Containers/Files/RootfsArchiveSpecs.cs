@@ -1,6 +1,7 @@
 using System.Text;
 using Berth.Actors.Containers.Files;
 using Berth.Actors.Images.Layers;
+using Berth.Actors.Protocol;
 using Berth.Actors.Tests.Images;
 using Berth.Runtime.Native;
 
@@ -115,7 +116,7 @@ public sealed class RootfsArchiveSpecs : IDisposable
     {
         var e = Assert.Throws<ContainerFileException>(() =>
             RootfsArchive.Extract(_root, "/", new MemoryStream(new LayerBuilder().File("data", "flat").Build()), Plain));
-        Assert.Equal(400, e.Status);
+        Assert.Equal(ContainerErrorKind.Invalid, e.Kind);
         Assert.Contains("cannot overwrite directory", e.Message);
         Assert.True(Directory.Exists(Path.Combine(_root, "data", "sub")));
     }
@@ -124,8 +125,8 @@ public sealed class RootfsArchiveSpecs : IDisposable
     public void Extracting_into_a_missing_directory_is_404_and_into_a_file_400()
     {
         var tar = new LayerBuilder().File("a", "a").Build();
-        Assert.Equal(404, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/nope", new MemoryStream(tar), Plain)).Status);
-        Assert.Equal(400, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/etc/hostname", new MemoryStream(tar), Plain)).Status);
+        Assert.Equal(ContainerErrorKind.NotFound, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/nope", new MemoryStream(tar), Plain)).Kind);
+        Assert.Equal(ContainerErrorKind.Invalid, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/etc/hostname", new MemoryStream(tar), Plain)).Kind);
     }
 
     [Fact]
@@ -133,7 +134,7 @@ public sealed class RootfsArchiveSpecs : IDisposable
     {
         // "/escape" points at the host's outside dir by absolute path; inside the root that path is missing.
         var tar = new LayerBuilder().File("victim", "pwned").Build();
-        Assert.Equal(404, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/escape", new MemoryStream(tar), Plain)).Status);
+        Assert.Equal(ContainerErrorKind.NotFound, Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/escape", new MemoryStream(tar), Plain)).Kind);
         AssertOutsideUntouched();
     }
 
@@ -164,7 +165,7 @@ public sealed class RootfsArchiveSpecs : IDisposable
     private void AssertHostileRefused(byte[] tar)
     {
         var e = Assert.Throws<ContainerFileException>(() => RootfsArchive.Extract(_root, "/data", new MemoryStream(tar), Plain));
-        Assert.Equal(400, e.Status);
+        Assert.Equal(ContainerErrorKind.Invalid, e.Kind);
         AssertOutsideUntouched();
     }
 

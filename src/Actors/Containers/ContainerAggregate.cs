@@ -1,0 +1,291 @@
+using Berth.Actors.Protocol;
+
+namespace Berth.Actors.Containers;
+
+/// <summary>What the lifecycle answers to one request: the reply part of <see cref="ContainerAggregate.Decide"/>.</summary>
+public abstract record Decision
+{
+    /// <summary>Go ahead: the actor carries the request out at the runtime.</summary>
+    public sealed record Proceed : Decision;
+
+    /// <summary>Nothing to do: docker answers 304.</summary>
+    public sealed record NotModified : Decision;
+
+    /// <summary>The decision's events were all there was to do (a stop of a container that was only waiting to restart).</summary>
+    public sealed record Completed : Decision;
+
+    /// <summary>Refused with docker's message; a refusal never comes with events.</summary>
+    public sealed record Rejected(ContainerErrorKind Kind, string Message) : Decision;
+
+    public static readonly Decision Go = new Proceed();
+    public static readonly Decision Unchanged = new NotModified();
+    public static readonly Decision Done = new Completed();
+}
+
+/// <summary>A request or a report from the runtime side that <see cref="ContainerAggregate.Decide"/> judges.</summary>
+public abstract record LifeCommand
+{
+    /// <summary>docker start (ByPolicy false: also docker restart and a start with the daemon), or the restart policy's start after its back-off.</summary>
+    public sealed record Start(bool ByPolicy) : LifeCommand;
+
+    /// <summary>docker stop, or docker restart (ThenStart).</summary>
+    public sealed record Stop(bool ThenStart) : LifeCommand;
+
+    /// <summary>docker kill; <see cref="CancelsPolicy"/> for SIGKILL and the stop signal (docker's ExitOnNext). Ref is the name the client used.</summary>
+    public sealed record Kill(string Ref, bool CancelsPolicy) : LifeCommand;
+
+    public sealed record Remove(bool Force) : LifeCommand;
+
+    public sealed record Pause : LifeCommand;
+
+    public sealed record Unpause : LifeCommand;
+
+    /// <summary>top and stats: they look at the processes of a running (or paused) container only.</summary>
+    public sealed record Observe : LifeCommand;
+
+    /// <summary>The runtime reports a run's process up.</summary>
+    public sealed record RunStarted(int Pid) : LifeCommand;
+
+    /// <summary>
+    /// A run ended (its death is applied) and neither a removal nor docker restart takes over: the policy decides.
+    /// <see cref="RunLasted"/> is zero for a start that failed.
+    /// </summary>
+    public sealed record JudgeRestart(RestartPolicy Policy, int ExitCode, TimeSpan RunLasted) : LifeCommand;
+
+    /// <summary>
+    /// The daemon started and found the container as the journal left it; a shim still serving it was shut down
+    /// (<see cref="ShimShutDown"/>). A start that was intended but never recorded ends now.
+    /// </summary>
+    public sealed record Reconcile(bool ShimShutDown) : LifeCommand;
+
+    /// <summary>The health checks found the run unhealthy; the container's label says what to do.</summary>
+    public sealed record Unhealthy(HealthOnFailure Action) : LifeCommand;
+}
+
+/// <summary>In-memory facts of a container's life: applied like journal events, never persisted (a daemon restart begins anew).</summary>
+public abstract record LifeFact
+{
+    /// <summary>A stop, kill or health-on-failure=stop: this run's end does not restart it.</summary>
+    public sealed record PolicyCanceled : LifeFact;
+
+    /// <summary>health-on-failure=restart: this run is being stopped to be started again.</summary>
+    public sealed record StoppingForHealth : LifeFact;
+
+    /// <summary>The policy starts the container again after <see cref="Delay"/>: it shows "restarting" meanwhile.</summary>
+    public sealed record RestartScheduled(TimeSpan Delay, string Reason) : LifeFact;
+
+    /// <summary>A pending restart was dropped (docker stop, kill or rm -f while restarting): it is exited again.</summary>
+    public sealed record RestartAbandoned : LifeFact;
+
+    /// <summary>The actor began deleting the container's files.</summary>
+    public sealed record RemovalBegun : LifeFact;
+
+    /// <summary>Its files could not be deleted: docker shows such a container "dead".</summary>
+    public sealed record RemovalFailed(string Error) : LifeFact;
+
+    /// <summary>The container is gone: it accepts nothing any more.</summary>
+    public sealed record Removed : LifeFact;
+}
+
+/// <summary>Work an applied event asks of the actor at the runtime side.</summary>
+public abstract record LifeEffect
+{
+    /// <summary>Start the container again (a <see cref="LifeCommand.Start"/> by the policy) after the back-off.</summary>
+    public sealed record ScheduleRestart(TimeSpan Delay) : LifeEffect;
+
+    /// <summary>The pending restart is off.</summary>
+    public sealed record CancelRestart : LifeEffect;
+}
+
+/// <summary>What this run's end should lead to, as the user's requests and the health checks said.</summary>
+public sealed record RunIntent(bool PolicyCanceled, bool ForHealth, string? PendingRestartReason)
+{
+    public static readonly RunIntent None = new(false, false, null);
+}
+
+/// <summary>One container's life as a pure value: its run (<see cref="ContainerState"/>), the restart policy's record, this run's intent and back-off.</summary>
+/// <param name="StartUnconfirmed">A start was stored as intended (<see cref="ContainerStartingEvent"/>) and has not been recorded as begun or failed.</param>
+public sealed record ContainerLife(ContainerState Run, RestartRecord Restart, RunIntent Intent, TimeSpan LastBackoff, bool Removed, bool StartUnconfirmed = false)
+{
+    public static ContainerLife New(string id) => new(ContainerState.New(id), RestartRecord.Fresh, RunIntent.None, TimeSpan.Zero, false);
+
+    public string Id => Run.Id;
+}
+
+/// <summary>The result of <see cref="ContainerAggregate.Decide"/>: events to persist (journal records) or apply (<see cref="LifeFact"/>), and the reply.</summary>
+public sealed record Decided(IReadOnlyList<object> Events, Decision Reply)
+{
+    public static Decided Only(Decision d) => new([], d);
+}
+
+/// <summary>
+/// Every rule of a container's lifecycle in one pure place: <see cref="Decide"/> judges a request against the state
+/// (docker's refusals and messages, the restart policy and its back-off, health-on-failure), <see cref="Apply"/>
+/// folds an event into the state. No I/O: the actor persists the journal records among the events, applies them all,
+/// and does the work at the runtime.
+/// </summary>
+public static class ContainerAggregate
+{
+    public static Decided Decide(ContainerLife life, LifeCommand command, DateTimeOffset now)
+    {
+        var s = life.Run;
+        var id = life.Id;
+        if (life.Removed) return Decided.Only(new Decision.Rejected(ContainerErrorKind.NotFound, $"No such container: {id}"));
+        switch (command)
+        {
+            case LifeCommand.Start { ByPolicy: true }:
+                return s.Status == ContainerStatus.Restarting ? new([new ContainerStartingEvent(now)], Decision.Go) : Decided.Only(Decision.Unchanged);
+            case LifeCommand.Start:
+                if (s.IsRunning) return Decided.Only(Decision.Unchanged);
+                if (s.Status is ContainerStatus.Removing or ContainerStatus.Dead)
+                    return Decided.Only(Conflict($"container {id} is marked for removal and cannot be started"));
+                // A start that is not the policy's own begins a new restart count (docker start/restart, the daemon's start).
+                // The intent is stored before the shim is launched, so a daemon that dies in between knows to reconcile.
+                return new(life.Restart == RestartRecord.Fresh ? [new ContainerStartingEvent(now)] : [new ContainerRestartRecordReset(now), new ContainerStartingEvent(now)],
+                    Decision.Go);
+
+            case LifeCommand.Stop stop:
+            {
+                var events = UserStopped(life, now);
+                if (s.Status == ContainerStatus.Restarting)
+                    return new([.. events, new LifeFact.RestartAbandoned()], stop.ThenStart ? Decision.Unchanged : Decision.Done);
+                return new(events, s.IsRunning ? Decision.Go : Decision.Unchanged);
+            }
+
+            case LifeCommand.Kill kill:
+                if (!s.IsRunning)
+                    return Decided.Only(Conflict($"Cannot kill container: {kill.Ref}: Container {id} is not running"));
+                {
+                    List<object> events = kill.CancelsPolicy ? [new LifeFact.PolicyCanceled()] : [];
+                    if (!life.Restart.StoppedByUser) events.Add(new ContainerStoppedByUserEvent(now));
+                    if (s.Status == ContainerStatus.Restarting) return new([.. events, new LifeFact.RestartAbandoned()], Decision.Done);
+                    return new(events, Decision.Go);
+                }
+
+            case LifeCommand.Remove remove:
+                if (s.Status == ContainerStatus.Removing) return Decided.Only(Conflict($"removal of container {id} is already in progress"));
+                if (remove.Force)
+                    return new(s.Status == ContainerStatus.Restarting ? [new LifeFact.RestartAbandoned()] : [], Decision.Go);
+                if (s.IsRunning)
+                    return Decided.Only(Conflict($"You cannot remove a running container {id}. Stop the container before attempting removal or force remove"));
+                return Decided.Only(Decision.Go);
+
+            case LifeCommand.Pause:
+                return s.Status switch
+                {
+                    ContainerStatus.Running => new([new ContainerPausedEvent(now)], Decision.Go),
+                    ContainerStatus.Paused => Decided.Only(Conflict($"Container {id} is already paused")),
+                    ContainerStatus.Restarting => Decided.Only(Restarting(id)),
+                    _ => Decided.Only(NotRunning(id)),
+                };
+
+            case LifeCommand.Unpause:
+                return s.Status == ContainerStatus.Paused
+                    ? new([new ContainerUnpausedEvent(now)], Decision.Go)
+                    : Decided.Only(Conflict($"Container {id} is not paused"));
+
+            case LifeCommand.Observe:
+                return s.Status switch
+                {
+                    ContainerStatus.Running or ContainerStatus.Paused => Decided.Only(Decision.Go),
+                    ContainerStatus.Restarting => Decided.Only(Restarting(id)),
+                    _ => Decided.Only(NotRunning(id)),
+                };
+
+            case LifeCommand.RunStarted started:
+                // At most one run at a time: a second process report for a live run is a broken runtime contract.
+                if (s.Status is ContainerStatus.Running or ContainerStatus.Paused)
+                    return Decided.Only(new Decision.Rejected(ContainerErrorKind.Internal, $"container {id} already has a running process ({s.Pid})"));
+                return new([new ContainerStartedEvent(started.Pid, now)], Decision.Go);
+
+            case LifeCommand.JudgeRestart judge:
+            {
+                if (s.IsRunning) return Decided.Only(Decision.Unchanged); // a run is going on (or already restarting): nothing ended
+                var intent = life.Intent;
+                var reason = intent.ForHealth && !intent.PolicyCanceled ? "unhealthy" : judge.Policy.AfterExit(judge.ExitCode, life.Restart, intent.PolicyCanceled);
+                if (reason == null) return Decided.Only(Decision.Unchanged);
+                var delay = NextBackoff(life.LastBackoff, judge.RunLasted);
+                return new([new ContainerRestartingEvent(life.Restart.Count + 1, reason, judge.ExitCode, now), new LifeFact.RestartScheduled(delay, reason)], Decision.Go);
+            }
+
+            case LifeCommand.Reconcile reconcile:
+                if (!life.StartUnconfirmed || s.Status is ContainerStatus.Running or ContainerStatus.Paused) return Decided.Only(Decision.Unchanged);
+                // The process (if the shim had started one) died with its shim: SIGKILL, as docker reports it.
+                return new([new ContainerDiedEvent(reconcile.ShimShutDown ? 137 : 255, now, false, "berthd stopped before it recorded the start")], Decision.Go);
+
+            case LifeCommand.Unhealthy unhealthy:
+                if (s.Status != ContainerStatus.Running) return Decided.Only(NotRunning(id));
+                return unhealthy.Action switch
+                {
+                    HealthOnFailure.Restart => new([new LifeFact.StoppingForHealth()], Decision.Go),
+                    // Stopped on purpose: unless-stopped keeps it down after a daemon restart too.
+                    HealthOnFailure.Stop => new([new LifeFact.PolicyCanceled(), .. StoppedByUser(life, now)], Decision.Go),
+                    HealthOnFailure.Kill => Decided.Only(Decision.Go), // the policy judges this death like any other
+                    _ => Decided.Only(Decision.Unchanged),
+                };
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(command), command, "not a container lifecycle command");
+        }
+    }
+
+    /// <summary>Folds one event (a journal record or a <see cref="LifeFact"/>) into the state; events it does not know leave it as it is.</summary>
+    public static ContainerLife Apply(ContainerLife life, object @event) => @event switch
+    {
+        ContainerStartingEvent => life with { StartUnconfirmed = true },
+        ContainerStartedEvent e => life with { Run = life.Run.Started(e.Pid, e.At), Intent = RunIntent.None, StartUnconfirmed = false },
+        ContainerDiedEvent e => life with { Run = life.Run.Exited(e.ExitCode, e.At, e.OomKilled, e.Error), StartUnconfirmed = false },
+        ContainerPausedEvent => life with { Run = life.Run with { Status = ContainerStatus.Paused } },
+        // Back to running, unless the container died while it was paused.
+        ContainerUnpausedEvent => life.Run.Status == ContainerStatus.Paused ? life with { Run = life.Run with { Status = ContainerStatus.Running } } : life,
+        // The status "restarting" is not in the journal: a daemon that starts again judges the exited container afresh.
+        ContainerRestartingEvent e => life with { Restart = life.Restart with { Count = e.Count } },
+        ContainerStoppedByUserEvent => life with { Restart = life.Restart.Stopped() },
+        ContainerRestartRecordReset => life with { Restart = life.Restart.UserStarted(), LastBackoff = TimeSpan.Zero },
+        LifeFact.PolicyCanceled => life with { Intent = life.Intent with { PolicyCanceled = true } },
+        LifeFact.StoppingForHealth => life with { Intent = life.Intent with { ForHealth = true } },
+        LifeFact.RestartScheduled e => life with
+        {
+            Run = life.Run.Restarting(), LastBackoff = e.Delay, Intent = life.Intent with { ForHealth = false, PendingRestartReason = e.Reason },
+        },
+        LifeFact.RestartAbandoned when life.Run.Status == ContainerStatus.Restarting => life with
+        {
+            Run = life.Run.RestartAbandoned(), Intent = life.Intent with { PendingRestartReason = null },
+        },
+        LifeFact.RemovalBegun => life with { Run = life.Run.Removing() },
+        LifeFact.RemovalFailed e => life with { Run = life.Run with { Status = ContainerStatus.Dead, Error = e.Error } },
+        LifeFact.Removed => life with { Removed = true },
+        _ => life,
+    };
+
+    /// <summary>What the actor must do once <paramref name="event"/> is stored and applied (besides reporting the new state).</summary>
+    public static IReadOnlyList<LifeEffect> EffectsOf(object @event) => @event switch
+    {
+        LifeFact.RestartScheduled e => [new LifeEffect.ScheduleRestart(e.Delay)],
+        LifeFact.RestartAbandoned => [new LifeEffect.CancelRestart()],
+        _ => [],
+    };
+
+    public static ContainerLife ApplyAll(ContainerLife life, IEnumerable<object> events) => events.Aggregate(life, Apply);
+
+    /// <summary>
+    /// docker's restart back-off (moby's restartmanager): 100 ms before the first restart, twice the previous delay
+    /// before each further one, at most a minute, and back to 100 ms after a run that lasted 10 s.
+    /// </summary>
+    public static TimeSpan NextBackoff(TimeSpan last, TimeSpan runLasted) =>
+        last == TimeSpan.Zero || runLasted >= RestartPolicy.ResetAfter
+            ? RestartPolicy.MinBackoff
+            : TimeSpan.FromTicks(Math.Min(last.Ticks * 2, RestartPolicy.MaxBackoff.Ticks));
+
+    /// <summary>docker stop/restart: the policy is off for this run, and unless-stopped remembers it.</summary>
+    private static List<object> UserStopped(ContainerLife life, DateTimeOffset now) => [new LifeFact.PolicyCanceled(), .. StoppedByUser(life, now)];
+
+    private static IEnumerable<object> StoppedByUser(ContainerLife life, DateTimeOffset now) =>
+        life.Restart.StoppedByUser ? [] : [new ContainerStoppedByUserEvent(now)];
+
+    private static Decision.Rejected Conflict(string message) => new(ContainerErrorKind.Conflict, message);
+
+    private static Decision.Rejected NotRunning(string id) => Conflict($"Container {id} is not running");
+
+    private static Decision.Rejected Restarting(string id) => Conflict($"Container {id} is restarting, wait until the container is running");
+}

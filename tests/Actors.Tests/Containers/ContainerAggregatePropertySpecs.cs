@@ -1,0 +1,132 @@
+using Berth.Actors.Containers;
+using Berth.Actors.Protocol;
+using CsCheck;
+
+namespace Berth.Actors.Tests.Containers;
+
+/// <summary>
+/// Any sequence of requests and runtime reports keeps the container's invariants (CsCheck generates the sequences and
+/// shrinks a failing one to its shortest form). The runtime side is played as the actor plays it: a start that
+/// proceeds is followed by its process report, an exit by the policy's judgement, a removal that proceeds by its end.
+/// </summary>
+public sealed class ContainerAggregatePropertySpecs
+{
+    private const string Id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>One thing that happens to a container: Kind picks what, A and B are its arguments.</summary>
+    private sealed record Step(int Kind, int A, bool B);
+
+    private static readonly Gen<Step> Steps = Gen.Select(Gen.Int[0, 10], Gen.Int[0, 300], Gen.Bool, (k, a, b) => new Step(k, a, b));
+
+    private static readonly RestartPolicy[] Policies =
+        [RestartPolicy.None, new(RestartPolicyKind.Always, 0), new(RestartPolicyKind.UnlessStopped, 0), new(RestartPolicyKind.OnFailure, 3)];
+
+    private static readonly Gen<(RestartPolicy, Step[])> Lives = Gen.Select(Gen.Int[0, Policies.Length - 1].Select(i => Policies[i]), Steps.Array[0, 60]);
+
+    private static readonly LifeCommand[] AnyCommand =
+    [
+        new LifeCommand.Start(false), new LifeCommand.Start(true), new LifeCommand.Stop(false), new LifeCommand.Stop(true),
+        new LifeCommand.Kill("c", true), new LifeCommand.Remove(false), new LifeCommand.Remove(true), new LifeCommand.Pause(),
+        new LifeCommand.Unpause(), new LifeCommand.Observe(), new LifeCommand.RunStarted(1), new LifeCommand.Unhealthy(HealthOnFailure.Restart),
+        new LifeCommand.JudgeRestart(new RestartPolicy(RestartPolicyKind.Always, 0), 1, TimeSpan.Zero), new LifeCommand.Reconcile(true),
+    ];
+
+    [Fact]
+    public void A_refusal_never_comes_with_events() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (_, _, decided) =>
+        {
+            if (decided.Reply is Decision.Rejected) Assert.Empty(decided.Events);
+        }));
+
+    [Fact]
+    public void A_removed_container_accepts_nothing() =>
+        Lives.Sample((policy, steps) =>
+        {
+            var life = Play(policy, steps, (_, _, _) => { });
+            if (!life.Removed) return;
+            foreach (var command in AnyCommand)
+            {
+                var decided = ContainerAggregate.Decide(life, command, T0);
+                Assert.Equal(ContainerErrorKind.NotFound, Assert.IsType<Decision.Rejected>(decided.Reply).Kind);
+                Assert.Empty(decided.Events);
+            }
+        });
+
+    [Fact]
+    public void The_restart_count_only_grows_one_by_one_until_a_user_start_begins_it_anew() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (before, command, decided) =>
+        {
+            var after = ContainerAggregate.ApplyAll(before, decided.Events);
+            if (command is LifeCommand.Start { ByPolicy: false } && decided.Events.OfType<ContainerRestartRecordReset>().Any())
+                Assert.Equal(0, after.Restart.Count);
+            else
+                Assert.Equal(before.Restart.Count + decided.Events.OfType<ContainerRestartingEvent>().Count(), after.Restart.Count);
+        }));
+
+    [Fact]
+    public void At_most_one_run_at_a_time() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (before, command, decided) =>
+        {
+            var live = before.Run.Status is ContainerStatus.Running or ContainerStatus.Paused;
+            if (live && command is LifeCommand.Start or LifeCommand.RunStarted) Assert.IsNotType<Decision.Proceed>(decided.Reply);
+            var after = ContainerAggregate.ApplyAll(before, decided.Events);
+            Assert.Equal(after.Run.Status is ContainerStatus.Running or ContainerStatus.Paused, after.Run.Pid > 0);
+        }));
+
+    [Fact]
+    public void The_back_off_stays_between_100_ms_and_a_minute() =>
+        Lives.Sample((policy, steps) =>
+        {
+            var life = Play(policy, steps, (_, _, _) => { });
+            Assert.True(life.LastBackoff == TimeSpan.Zero || (life.LastBackoff >= RestartPolicy.MinBackoff && life.LastBackoff <= RestartPolicy.MaxBackoff));
+        });
+
+    /// <summary>Folds the steps into a life, showing <paramref name="check"/> every decision with the state it was made in.</summary>
+    private static ContainerLife Play(RestartPolicy policy, Step[] steps, Action<ContainerLife, LifeCommand, Decided> check)
+    {
+        var life = ContainerLife.New(Id);
+        var now = T0;
+        foreach (var step in steps)
+        {
+            now = now.AddSeconds(step.A);
+            switch (step.Kind)
+            {
+                case 0 or 1:
+                    if (Decide(new LifeCommand.Start(ByPolicy: step.Kind == 1)).Reply is Decision.Proceed)
+                        Decide(new LifeCommand.RunStarted(step.A + 1));
+                    break;
+                case 2: Decide(new LifeCommand.Stop(step.B)); break;
+                case 3: Decide(new LifeCommand.Kill("c", step.B)); break;
+                case 4: Decide(new LifeCommand.Pause()); break;
+                case 5: Decide(new LifeCommand.Unpause()); break;
+                case 6: Decide(new LifeCommand.Observe()); break;
+                case 7: Exit(step.A % 3, TimeSpan.FromSeconds(step.A % 20)); break;
+                case 8:
+                    if (Decide(new LifeCommand.Remove(step.B)).Reply is not Decision.Proceed) break;
+                    if (life.Run.IsRunning && life.Run.Status != ContainerStatus.Restarting)
+                        life = ContainerAggregate.Apply(life, new ContainerDiedEvent(137, now, false, null));
+                    life = ContainerAggregate.ApplyAll(life, [new LifeFact.RemovalBegun(), new LifeFact.Removed()]);
+                    break;
+                case 9: Decide(new LifeCommand.Unhealthy(step.B ? HealthOnFailure.Restart : HealthOnFailure.Stop)); break;
+                default: Decide(new LifeCommand.RunStarted(step.A + 1)); break; // a stray process report
+            }
+        }
+        return life;
+
+        Decided Decide(LifeCommand command)
+        {
+            var decided = ContainerAggregate.Decide(life, command, now);
+            check(life, command, decided);
+            life = ContainerAggregate.ApplyAll(life, decided.Events);
+            return decided;
+        }
+
+        void Exit(int code, TimeSpan lasted)
+        {
+            if (life.Run.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) return;
+            life = ContainerAggregate.Apply(life, new ContainerDiedEvent(code, now, false, null));
+            Decide(new LifeCommand.JudgeRestart(policy, code, lasted));
+        }
+    }
+}
