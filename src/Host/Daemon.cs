@@ -37,6 +37,7 @@ public static class Daemon
             PrivateRoots.Prepare(options);
             if (options.PidFile != null) pid = PidFile.Acquire(options.PidFile);
             StoreCheck.Verify(options);
+            StorePreparation.Prepare(options);
             var app = Build(options, args);
             Listeners.WarnAboutPlainTcp(options, app.Services.GetRequiredService<ILogger<DaemonOptions>>());
             await app.StartAsync();
