@@ -18,6 +18,10 @@ public static class JournalPlugins
         _ => throw new ArgumentException($"invalid persistence provider \"{provider}\": use sqlite or postgresql"),
     };
 
+    /// <summary>The configured connection string; SQLite defaults to the data root's berth.db.</summary>
+    public static string ConnectionString(Berth.Host.Configuration.PersistenceOptions p, string sqliteFile) =>
+        p.Provider == "postgresql" ? p.ConnectionString! : p.ConnectionString ?? $"Data Source={sqliteFile}";
+
     public static string Hocon(string provider, string connectionString)
     {
         var settings = $"""
