@@ -8,7 +8,13 @@ berth_ensure_packages "${berth_build_packages[@]}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 mkdir -p out
 dotnet build Platform.sln -c Release -v q -nologo -clp:ErrorsOnly
-dotnet publish src/Host/Berth.Host.csproj -c Release -o out --no-build -v q -nologo
+if [ "${BERTH_READY_TO_RUN:-0}" = 1 ]; then
+  # berthd for linux-x64 with ReadyToRun code (see Berth.Host.csproj): faster start, but crossgen2 takes >10 min of
+  # CPU and GBs of memory here, too much for every build on a shared 2-core machine, hence opt-in.
+  dotnet publish src/Host/Berth.Host.csproj -c Release -r linux-x64 --self-contained false -o out -v q -nologo -clp:ErrorsOnly
+else
+  dotnet publish src/Host/Berth.Host.csproj -c Release -o out --no-build -v q -nologo
+fi
 dotnet publish src/Shell/Berth.Shell.csproj -c Release -o out --no-build -v q -nologo
 # The native runtime has its own build (NativeAOT front end + C init).
 [ -x src/Runtime/build.sh ] && src/Runtime/build.sh "$PWD/out"

@@ -37,7 +37,12 @@ public static class Daemon
             PrivateRoots.Prepare(options);
             if (options.PidFile != null) pid = PidFile.Acquire(options.PidFile);
             StoreCheck.Verify(options);
+            StorePreparation.Prepare(options);
+            var migrated = await StoreMigration.Run(options.Persistence.Provider, JournalPlugins.ConnectionString(options.Persistence, options.DefaultDatabasePath));
             var app = Build(options, args);
+            if (migrated > 0)
+                app.Services.GetRequiredService<ILogger<DaemonOptions>>().LogInformation(
+                    "migrated {Events} events of the berthd 0.1.0 journal to Akka.Persistence.Sql's tables (the old tables are kept as *_0_1_0)", migrated);
             Listeners.WarnAboutPlainTcp(options, app.Services.GetRequiredService<ILogger<DaemonOptions>>());
             await app.StartAsync();
             Listeners.SecureUnixSockets(options);

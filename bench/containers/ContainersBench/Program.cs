@@ -5,10 +5,16 @@ using Berth.TestSupport;
 // own containerd and runc) in the same run, both driven by the same docker CLI:
 //   1. `docker run --rm --network none busybox true`, sequential, median of N;
 //   2. 50 concurrent `docker run -d busybox sleep` then `docker rm -f` of all: containers per second;
-//   3. resident memory: the daemon idle, then daemon plus every helper process (shims, containerd) with 50 running.
+//   3. resident memory: the daemon idle, then daemon plus every helper process (shims, containerd) with 50 running;
+// and issue 11's two targets: berthd idle below dockerd + containerd, and /_ping answered within 0.5 s of starting
+// berthd (on a quiet 2-core VM: the load average is printed beside it).
 var runs = args.Length > 0 ? int.Parse(args[0]) : 10;
 var concurrent = args.Length > 1 ? int.Parse(args[1]) : 50;
 using var work = new TempDir("berth-bench-containers");
+// First, while nothing else of this bench runs: berthd from exec to its first /_ping answer, on a fresh data root.
+var pingAfterStart = new List<double>();
+for (var i = 0; i < 3; i++) pingAfterStart.Add(await Startup.FirstPing());
+var loadAtStart = Startup.LoadAverage();
 var tar = await Busybox.RootfsTar(work);
 
 using var berthDir = new TempDir("berth-bench-d");
@@ -51,6 +57,13 @@ Row($"{concurrent} x rm -f, all removed (s)", b.RemoveAll, d.RemoveAll, "berth/d
 Row($"{concurrent} run -d + rm -f, containers/s", concurrent / (b.StartAll + b.RemoveAll), concurrent / (d.StartAll + d.RemoveAll), "berth/dockerd throughput");
 Row("idle daemon RSS (MB)", b.IdleRss / 1e6, d.IdleRss / 1e6, "berth/dockerd memory");
 Row($"RSS with {concurrent} running, daemon+shims (MB)", b.LoadedRss / 1e6, d.LoadedRss / 1e6, "berth/dockerd memory");
+
+Console.WriteLine();
+var idleTarget = b.IdleRss < d.IdleRss ? "met" : "MISSED";
+Console.WriteLine($"target: berthd idle RSS {b.IdleRss / 1e6:F1} MB below dockerd + containerd {d.IdleRss / 1e6:F1} MB: {idleTarget}");
+var ping = Median(pingAfterStart);
+Console.WriteLine($"target: /_ping within 0.5 s of starting berthd: median {ping:F3} s of [{string.Join(", ", pingAfterStart.Select(p => p.ToString("F3")))}]: " +
+    $"{(ping <= 0.5 ? "met" : "MISSED")} (load average {loadAtStart}; the target is for a quiet 2-core VM)");
 
 static void Row(string what, double berth, double docker, string ratio) =>
     Console.WriteLine($"{what,-44} {berth,10:F3} {docker,10:F3}  {berth / docker:F2} {ratio}");
@@ -102,4 +115,47 @@ static class Memory
         }
         return total;
     }
+}
+
+/// <summary>How soon a fresh berthd answers the Engine API.</summary>
+static class Startup
+{
+    /// <summary>Seconds from starting out/berthd on an empty data root to its first 200 on /_ping (polled every 10 ms).</summary>
+    public static async Task<double> FirstPing()
+    {
+        using var dir = new TempDir("berth-bench-start");
+        var socket = dir.Combine("berth.sock");
+        var psi = new ProcessStartInfo(Repo.Binary("berthd")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-H", "unix://" + socket, "--data-root", dir.Combine("data"), "--exec-root", dir.Combine("exec") }) psi.ArgumentList.Add(a);
+        using var http = UnixHttp.Client(socket);
+        http.Timeout = TimeSpan.FromSeconds(5);
+        var sw = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            while (true)
+            {
+                if (process.HasExited) throw new InvalidOperationException($"berthd exited with {process.ExitCode}");
+                if (sw.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("berthd did not answer /_ping within 2 minutes");
+                try
+                {
+                    if (File.Exists(socket) && (await http.GetAsync("/_ping")).IsSuccessStatusCode) return sw.Elapsed.TotalSeconds;
+                }
+                catch (HttpRequestException) { }
+                await Task.Delay(10);
+            }
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>/proc/loadavg's 1, 5 and 15 minute averages.</summary>
+    public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

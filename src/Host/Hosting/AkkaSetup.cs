@@ -69,8 +69,7 @@ public static class AkkaSetup
     /// <summary>berth's journal and snapshot store on the configured provider; tables are created on first use.</summary>
     public static AkkaConfigurationBuilder WithBerthPersistence(this AkkaConfigurationBuilder akka, PersistenceOptions p, string sqliteFile)
     {
-        var connection = p.Provider == "postgresql" ? p.ConnectionString! : p.ConnectionString ?? $"Data Source={sqliteFile}";
-        return akka.AddHocon(JournalPlugins.Hocon(p.Provider, connection), HoconAddMode.Prepend);
+        return akka.AddHocon(JournalPlugins.Hocon(p.Provider, JournalPlugins.ConnectionString(p, sqliteFile)), HoconAddMode.Prepend);
     }
 
     private static Akka.Event.LogLevel AkkaLogLevel(string level) => level switch

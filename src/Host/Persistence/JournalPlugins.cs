@@ -1,25 +1,52 @@
 namespace Berth.Host.Persistence;
 
-/// <summary>The HOCON that makes <see cref="BerthJournal"/> and <see cref="BerthSnapshotStore"/> the actor system's default plugins.</summary>
+/// <summary>
+/// The HOCON that makes Akka.Persistence.Sql (over linq2db) the actor system's journal, snapshot store and read
+/// journal, on SQLite or PostgreSQL, with berth's journal subclass for its own failure messages and retirements.
+/// </summary>
 public static class JournalPlugins
 {
+    public const string JournalId = "akka.persistence.journal.sql";
+    public const string SnapshotStoreId = "akka.persistence.snapshot-store.sql";
+    public const string ReadJournalId = "akka.persistence.query.journal.sql";
+
+    /// <summary>linq2db's provider name for a berth provider (sqlite, postgresql).</summary>
+    public static string ProviderName(string provider) => provider switch
+    {
+        "sqlite" => "SQLite.MS",
+        "postgresql" => "PostgreSQL",
+        _ => throw new ArgumentException($"invalid persistence provider \"{provider}\": use sqlite or postgresql"),
+    };
+
+    /// <summary>The configured connection string; SQLite defaults to the data root's berth.db.</summary>
+    public static string ConnectionString(Berth.Host.Configuration.PersistenceOptions p, string sqliteFile) =>
+        p.Provider == "postgresql" ? p.ConnectionString! : p.ConnectionString ?? $"Data Source={sqliteFile}";
+
     public static string Hocon(string provider, string connectionString)
     {
         var settings = $"""
-            provider = {Quote(provider)}
+            provider-name = {Quote(ProviderName(provider))}
             connection-string = {Quote(connectionString)}
-            plugin-dispatcher = "akka.actor.default-dispatcher"
+            table-mapping = default
             """;
         return $$"""
-            akka.persistence.journal.plugin = "akka.persistence.journal.berth"
-            akka.persistence.journal.berth {
-              class = {{Quote(ClassName<BerthJournal>())}}
+            akka.persistence.journal.plugin = "{{JournalId}}"
+            akka.persistence.journal.sql {
+              class = {{Quote(ClassName<BerthSqlJournal>())}}
+              {{settings}}
+              tag-write-mode = TagTable
+            }
+            akka.persistence.snapshot-store.plugin = "{{SnapshotStoreId}}"
+            akka.persistence.snapshot-store.sql {
+              class = "Akka.Persistence.Sql.Snapshot.SqlSnapshotStore, Akka.Persistence.Sql"
               {{settings}}
             }
-            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.berth"
-            akka.persistence.snapshot-store.berth {
-              class = {{Quote(ClassName<BerthSnapshotStore>())}}
+            akka.persistence.query.journal.sql {
+              class = "Akka.Persistence.Sql.Query.SqlReadJournalProvider, Akka.Persistence.Sql"
               {{settings}}
+              write-plugin = "{{JournalId}}"
+              tag-read-mode = TagTable
+              refresh-interval = 1s
             }
             """;
     }

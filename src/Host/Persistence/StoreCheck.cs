@@ -26,7 +26,7 @@ public static class StoreCheck
     private enum StoreState { Empty, InUse }
 
     /// <summary>The file a SQLite connection string names; null for an in-memory store.</summary>
-    private static string? SqliteFile(DaemonOptions options)
+    public static string? SqliteFile(DaemonOptions options)
     {
         if (options.Persistence.ConnectionString is not { } cs) return options.DefaultDatabasePath;
         var source = new SqliteConnectionStringBuilder(cs).DataSource;

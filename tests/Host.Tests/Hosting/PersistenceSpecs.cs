@@ -104,7 +104,7 @@ public sealed class PostgresPersistenceSpecs : PersistenceSpecs, IAsyncLifetime
         }
         finally { await host.StopAsync(); host.Dispose(); }
         var psql = await Run.Program("/usr/bin/psql", ["-h", "127.0.0.1", "-p", _pg.Port.ToString(), "-U", "postgres", "-d", "berth", "-tAc",
-            "select count(*) from berth_journal where persistence_id = 'events'"], new Dictionary<string, string> { ["PGPASSWORD"] = "berth" });
+            "select count(*) from journal where persistence_id = 'events'"], new Dictionary<string, string> { ["PGPASSWORD"] = "berth" });
         Assert.True(psql.ExitCode == 0, psql.ToString());
         Assert.True(int.Parse(psql.Stdout.Trim()) >= 1);
 

@@ -49,7 +49,7 @@ public sealed class EventRetentionSpecs : IAsyncLifetime
         while (LatestEventSnapshot() < 1000 && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
 
         Assert.True(LatestEventSnapshot() >= 1000, "no snapshot of the event log at 1000 events");
-        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM berth_snapshot WHERE persistence_id = 'events'"));
+        Assert.Equal(1L, Scalar("SELECT COUNT(*) FROM snapshot WHERE persistence_id = 'events'"));
     }
 
     [Fact]
@@ -73,11 +73,11 @@ public sealed class EventRetentionSpecs : IAsyncLifetime
         var inspect = await Run.Docker(_daemon.Host, "inspect", "-f", "{{len (index .Config.Labels \"big\")}}", "labelled");
         Assert.Equal((1 << 20).ToString(), inspect.Stdout.Trim());
 
-        var stored = Scalar("SELECT MAX(LENGTH(payload)) FROM berth_journal WHERE persistence_id = 'events'");
+        var stored = Scalar("SELECT MAX(LENGTH(message)) FROM journal WHERE persistence_id = 'events'");
         Assert.True(stored < 64 * 1024, $"the largest stored event has {stored} bytes");
     }
 
-    private long LatestEventSnapshot() => Scalar("SELECT COALESCE(MAX(sequence_nr), 0) FROM berth_snapshot WHERE persistence_id = 'events'");
+    private long LatestEventSnapshot() => Scalar("SELECT COALESCE(MAX(sequence_number), 0) FROM snapshot WHERE persistence_id = 'events'");
 
     private long Scalar(string sql)
     {
