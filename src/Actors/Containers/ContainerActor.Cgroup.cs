@@ -10,10 +10,10 @@ public sealed partial class ContainerActor
 {
     private void RecoverOps()
     {
-        Recover<ContainerPausedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
-        Recover<ContainerUnpausedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
-        Recover<ContainerRenamedEvent>(e => _def = Def with { Name = e.Name });
-        Recover<ContainerUpdatedEvent>(e => _def = Def with { HostConfig = e.HostConfig });
+        Recover<ContainerPaused>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerUnpaused>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerRenamed>(e => _def = Def with { Name = e.Name });
+        Recover<ContainerResourcesUpdated>(e => _def = Def with { HostConfig = e.HostConfig });
     }
 
     private void HandleOps()
@@ -116,7 +116,7 @@ public sealed partial class ContainerActor
             }
         }
         // Persisted so inspect shows it and the next start's bundle is written with it.
-        Persist(new ContainerUpdatedEvent(merged), e =>
+        Persist(new ContainerResourcesUpdated(merged), e =>
         {
             _def = Def with { HostConfig = e.HostConfig };
             Record("update");
@@ -129,7 +129,7 @@ public sealed partial class ContainerActor
     {
         var sender = Sender;
         var oldName = Def.Name;
-        Persist(new ContainerRenamedEvent("/" + a.NewName), e =>
+        Persist(new ContainerRenamed("/" + a.NewName), e =>
         {
             _def = Def with { Name = e.Name };
             Record("rename", ("oldName", oldName));

@@ -18,8 +18,8 @@ public sealed partial class ContainerActor : IWithTimers
     /// <summary>Called once from the constructor: the journal entries and messages of restart policies and health checks.</summary>
     private void SetUpSelfHealing()
     {
-        Recover<ContainerRestartingEvent>(e => _life = ContainerAggregate.Apply(_life, e));
-        Recover<ContainerStoppedByUserEvent>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerRestartScheduled>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerStoppedByUser>(e => _life = ContainerAggregate.Apply(_life, e));
         Recover<ContainerRestartRecordReset>(e => _life = ContainerAggregate.Apply(_life, e));
         CommandAsync<BackoffElapsed>(_ => _state.Status == ContainerStatus.Restarting ? Start(byPolicy: true) : Task.CompletedTask);
         SetUpHealth();
@@ -72,7 +72,7 @@ public sealed partial class ContainerActor : IWithTimers
     }
 
     /// <summary>Called by AfterDeath when neither removal nor docker restart takes over: the policy decides.</summary>
-    private void AfterExitPolicy(ContainerDiedEvent died, TimeSpan runLasted)
+    private void AfterExitPolicy(ContainerDied died, TimeSpan runLasted)
     {
         StopHealthChecks();
         Enact(ContainerAggregate.Decide(_life, new LifeCommand.JudgeRestart(Policy, died.ExitCode, runLasted), DateTimeOffset.UtcNow).Events);

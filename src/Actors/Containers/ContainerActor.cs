@@ -43,9 +43,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         Paths = settings.PathsOf(id);
 
         Recover<ContainerDefinition>(d => _def = d);
-        Recover<ContainerStartingEvent>(e => _life = ContainerAggregate.Apply(_life, e));
-        Recover<ContainerStartedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
-        Recover<ContainerDiedEvent>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerStartBegun>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerStarted>(e => _life = ContainerAggregate.Apply(_life, e));
+        Recover<ContainerDied>(e => _life = ContainerAggregate.Apply(_life, e));
         Recover<RecoveryCompleted>(_ =>
         {
             // Added to the index without a stored definition: a create that failed (a full disk, a crash). Without its
@@ -317,7 +317,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         _generation++; // the shim's own exit report of this failure is stale now
         await ShutdownShim();
         TryUnmount();
-        Persist(new ContainerDiedEvent(exitCode, DateTimeOffset.UtcNow, false, error), e => AfterDeath(e, wasStarted: false));
+        Persist(new ContainerDied(exitCode, DateTimeOffset.UtcNow, false, error), e => AfterDeath(e, wasStarted: false));
     }
 
     private async Task Exited(ExitStatus exit)
@@ -329,11 +329,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         await shutdown;
         var at = DateTimeOffset.TryParse(exit.FinishedAt, out var f) ? f : DateTimeOffset.UtcNow;
         var wasStarted = _state.IsRunning;
-        Persist(new ContainerDiedEvent(exit.ExitCode, at, exit.OomKilled, exit.Error), e => AfterDeath(e, wasStarted));
+        Persist(new ContainerDied(exit.ExitCode, at, exit.OomKilled, exit.Error), e => AfterDeath(e, wasStarted));
     }
 
     /// <summary>After any death (a failed start included): waiters learn the code, AutoRemove and restart take over.</summary>
-    private void AfterDeath(ContainerDiedEvent e, bool wasStarted)
+    private void AfterDeath(ContainerDied e, bool wasStarted)
     {
         // A start that failed ran for no time: the back-off goes on doubling.
         var runLasted = wasStarted && _state.StartedAt is { } began ? e.At - began : TimeSpan.Zero;

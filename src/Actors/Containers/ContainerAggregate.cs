@@ -104,7 +104,7 @@ public sealed record RunIntent(bool PolicyCanceled, bool ForHealth, string? Pend
 }
 
 /// <summary>One container's life as a pure value: its run (<see cref="ContainerState"/>), the restart policy's record, this run's intent and back-off.</summary>
-/// <param name="StartUnconfirmed">A start was stored as intended (<see cref="ContainerStartingEvent"/>) and has not been recorded as begun or failed.</param>
+/// <param name="StartUnconfirmed">A start was stored as intended (<see cref="ContainerStartBegun"/>) and has not been recorded as begun or failed.</param>
 public sealed record ContainerLife(ContainerState Run, RestartRecord Restart, RunIntent Intent, TimeSpan LastBackoff, bool Removed, bool StartUnconfirmed = false)
 {
     public static ContainerLife New(string id) => new(ContainerState.New(id), RestartRecord.Fresh, RunIntent.None, TimeSpan.Zero, false);
@@ -134,14 +134,14 @@ public static class ContainerAggregate
         switch (command)
         {
             case LifeCommand.Start { ByPolicy: true }:
-                return s.Status == ContainerStatus.Restarting ? new([new ContainerStartingEvent(now)], Decision.Go) : Decided.Only(Decision.Unchanged);
+                return s.Status == ContainerStatus.Restarting ? new([new ContainerStartBegun(now)], Decision.Go) : Decided.Only(Decision.Unchanged);
             case LifeCommand.Start:
                 if (s.IsRunning) return Decided.Only(Decision.Unchanged);
                 if (s.Status is ContainerStatus.Removing or ContainerStatus.Dead)
                     return Decided.Only(Conflict($"container {id} is marked for removal and cannot be started"));
                 // A start that is not the policy's own begins a new restart count (docker start/restart, the daemon's start).
                 // The intent is stored before the shim is launched, so a daemon that dies in between knows to reconcile.
-                return new(life.Restart == RestartRecord.Fresh ? [new ContainerStartingEvent(now)] : [new ContainerRestartRecordReset(now), new ContainerStartingEvent(now)],
+                return new(life.Restart == RestartRecord.Fresh ? [new ContainerStartBegun(now)] : [new ContainerRestartRecordReset(now), new ContainerStartBegun(now)],
                     Decision.Go);
 
             case LifeCommand.Stop stop:
@@ -157,7 +157,7 @@ public static class ContainerAggregate
                     return Decided.Only(Conflict($"Cannot kill container: {kill.Ref}: Container {id} is not running"));
                 {
                     List<object> events = kill.CancelsPolicy ? [new LifeFact.PolicyCanceled()] : [];
-                    if (!life.Restart.StoppedByUser) events.Add(new ContainerStoppedByUserEvent(now));
+                    if (!life.Restart.StoppedByUser) events.Add(new ContainerStoppedByUser(now));
                     if (s.Status == ContainerStatus.Restarting) return new([.. events, new LifeFact.RestartAbandoned()], Decision.Done);
                     return new(events, Decision.Go);
                 }
@@ -173,7 +173,7 @@ public static class ContainerAggregate
             case LifeCommand.Pause:
                 return s.Status switch
                 {
-                    ContainerStatus.Running => new([new ContainerPausedEvent(now)], Decision.Go),
+                    ContainerStatus.Running => new([new ContainerPaused(now)], Decision.Go),
                     ContainerStatus.Paused => Decided.Only(Conflict($"Container {id} is already paused")),
                     ContainerStatus.Restarting => Decided.Only(Restarting(id)),
                     _ => Decided.Only(NotRunning(id)),
@@ -181,7 +181,7 @@ public static class ContainerAggregate
 
             case LifeCommand.Unpause:
                 return s.Status == ContainerStatus.Paused
-                    ? new([new ContainerUnpausedEvent(now)], Decision.Go)
+                    ? new([new ContainerUnpaused(now)], Decision.Go)
                     : Decided.Only(Conflict($"Container {id} is not paused"));
 
             case LifeCommand.Observe:
@@ -196,7 +196,7 @@ public static class ContainerAggregate
                 // At most one run at a time: a second process report for a live run is a broken runtime contract.
                 if (s.Status is ContainerStatus.Running or ContainerStatus.Paused)
                     return Decided.Only(new Decision.Rejected(ContainerErrorKind.Internal, $"container {id} already has a running process ({s.Pid})"));
-                return new([new ContainerStartedEvent(started.Pid, now)], Decision.Go);
+                return new([new ContainerStarted(started.Pid, now)], Decision.Go);
 
             case LifeCommand.JudgeRestart judge:
             {
@@ -205,13 +205,13 @@ public static class ContainerAggregate
                 var reason = intent.ForHealth && !intent.PolicyCanceled ? "unhealthy" : judge.Policy.AfterExit(judge.ExitCode, life.Restart, intent.PolicyCanceled);
                 if (reason == null) return Decided.Only(Decision.Unchanged);
                 var delay = NextBackoff(life.LastBackoff, judge.RunLasted);
-                return new([new ContainerRestartingEvent(life.Restart.Count + 1, reason, judge.ExitCode, now), new LifeFact.RestartScheduled(delay, reason)], Decision.Go);
+                return new([new ContainerRestartScheduled(life.Restart.Count + 1, reason, judge.ExitCode, now), new LifeFact.RestartScheduled(delay, reason)], Decision.Go);
             }
 
             case LifeCommand.Reconcile reconcile:
                 if (!life.StartUnconfirmed || s.Status is ContainerStatus.Running or ContainerStatus.Paused) return Decided.Only(Decision.Unchanged);
                 // The process (if the shim had started one) died with its shim: SIGKILL, as docker reports it.
-                return new([new ContainerDiedEvent(reconcile.ShimShutDown ? 137 : 255, now, false, "berthd stopped before it recorded the start")], Decision.Go);
+                return new([new ContainerDied(reconcile.ShimShutDown ? 137 : 255, now, false, "berthd stopped before it recorded the start")], Decision.Go);
 
             case LifeCommand.Unhealthy unhealthy:
                 if (s.Status != ContainerStatus.Running) return Decided.Only(NotRunning(id));
@@ -232,15 +232,15 @@ public static class ContainerAggregate
     /// <summary>Folds one event (a journal record or a <see cref="LifeFact"/>) into the state; events it does not know leave it as it is.</summary>
     public static ContainerLife Apply(ContainerLife life, object @event) => @event switch
     {
-        ContainerStartingEvent => life with { StartUnconfirmed = true },
-        ContainerStartedEvent e => life with { Run = life.Run.Started(e.Pid, e.At), Intent = RunIntent.None, StartUnconfirmed = false },
-        ContainerDiedEvent e => life with { Run = life.Run.Exited(e.ExitCode, e.At, e.OomKilled, e.Error), StartUnconfirmed = false },
-        ContainerPausedEvent => life with { Run = life.Run with { Status = ContainerStatus.Paused } },
+        ContainerStartBegun => life with { StartUnconfirmed = true },
+        ContainerStarted e => life with { Run = life.Run.Started(e.Pid, e.At), Intent = RunIntent.None, StartUnconfirmed = false },
+        ContainerDied e => life with { Run = life.Run.Exited(e.ExitCode, e.At, e.OomKilled, e.Error), StartUnconfirmed = false },
+        ContainerPaused => life with { Run = life.Run with { Status = ContainerStatus.Paused } },
         // Back to running, unless the container died while it was paused.
-        ContainerUnpausedEvent => life.Run.Status == ContainerStatus.Paused ? life with { Run = life.Run with { Status = ContainerStatus.Running } } : life,
+        ContainerUnpaused => life.Run.Status == ContainerStatus.Paused ? life with { Run = life.Run with { Status = ContainerStatus.Running } } : life,
         // The status "restarting" is not in the journal: a daemon that starts again judges the exited container afresh.
-        ContainerRestartingEvent e => life with { Restart = life.Restart with { Count = e.Count } },
-        ContainerStoppedByUserEvent => life with { Restart = life.Restart.Stopped() },
+        ContainerRestartScheduled e => life with { Restart = life.Restart with { Count = e.Count } },
+        ContainerStoppedByUser => life with { Restart = life.Restart.Stopped() },
         ContainerRestartRecordReset => life with { Restart = life.Restart.UserStarted(), LastBackoff = TimeSpan.Zero },
         LifeFact.PolicyCanceled => life with { Intent = life.Intent with { PolicyCanceled = true } },
         LifeFact.StoppingForHealth => life with { Intent = life.Intent with { ForHealth = true } },
@@ -281,7 +281,7 @@ public static class ContainerAggregate
     private static List<object> UserStopped(ContainerLife life, DateTimeOffset now) => [new LifeFact.PolicyCanceled(), .. StoppedByUser(life, now)];
 
     private static IEnumerable<object> StoppedByUser(ContainerLife life, DateTimeOffset now) =>
-        life.Restart.StoppedByUser ? [] : [new ContainerStoppedByUserEvent(now)];
+        life.Restart.StoppedByUser ? [] : [new ContainerStoppedByUser(now)];
 
     private static Decision.Rejected Conflict(string message) => new(ContainerErrorKind.Conflict, message);
 

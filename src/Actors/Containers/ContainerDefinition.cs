@@ -57,18 +57,18 @@ public sealed record ContainerDefinition(
 
 /// <summary>
 /// Intent, stored before the shim is launched: the container is being started. A daemon that finds it without a
-/// <see cref="ContainerStartedEvent"/> or <see cref="ContainerDiedEvent"/> after it died mid-start reconciles it.
+/// <see cref="ContainerStarted"/> or <see cref="ContainerDied"/> after it died mid-start reconciles it.
 /// </summary>
 [Manifest("container.starting.v1")]
-public sealed record ContainerStartingEvent(DateTimeOffset At) : IBerthMessage;
+public sealed record ContainerStartBegun(DateTimeOffset At) : IBerthMessage;
 
 /// <summary>The container started (its init's host pid).</summary>
 [Manifest("container.started.v1")]
-public sealed record ContainerStartedEvent(int Pid, DateTimeOffset At) : IBerthMessage;
+public sealed record ContainerStarted(int Pid, DateTimeOffset At) : IBerthMessage;
 
 /// <summary>The container's process ended, or never started (Error = the runtime's message, ExitCode 125/126/127).</summary>
 [Manifest("container.died.v1")]
-public sealed record ContainerDiedEvent(int ExitCode, DateTimeOffset At, bool OomKilled, string? Error) : IBerthMessage;
+public sealed record ContainerDied(int ExitCode, DateTimeOffset At, bool OomKilled, string? Error) : IBerthMessage;
 
 /// <summary>The containers actor's index: a container exists under this name.</summary>
 [Manifest("containers.added.v1")]

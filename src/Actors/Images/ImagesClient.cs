@@ -7,8 +7,8 @@ namespace Berth.Actors.Images;
 
 /// <summary>
 /// Typed facade over the "images" actor for callers outside the actor system (the HTTP layer): one method per Engine
-/// API image endpoint. Refusals come back as <see cref="ImageOperationException"/> carrying docker's message and the
-/// HTTP status (<see cref="ImageOperationException.HttpStatus"/>).
+/// API image endpoint. Refusals come back as <see cref="ImageOperationException"/> carrying docker's message and its
+/// <see cref="ImageErrorKind"/>.
 /// </summary>
 public sealed class ImagesClient(IActorRef images, TimeSpan? timeout = null)
 {

@@ -23,4 +23,13 @@ public sealed class ApiException(int status, string message) : Exception(message
     };
 
     public static ApiException Of(ContainerError e) => Of(e.Kind, e.Message);
+
+    /// <summary>The one place an image refusal's kind becomes docker's status code.</summary>
+    public static ApiException Of(ImageError e) => e.Kind switch
+    {
+        ImageErrorKind.NotFound => NotFound(e.Message),
+        ImageErrorKind.Conflict => Conflict(e.Message),
+        ImageErrorKind.InvalidArgument => BadRequest(e.Message),
+        _ => Internal(e.Message),
+    };
 }

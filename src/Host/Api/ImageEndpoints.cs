@@ -58,7 +58,7 @@ public static class ImageEndpoints
         return reply switch
         {
             T ok => ok,
-            ImageError e => throw new ApiException(e.ToException().HttpStatus, e.Message),
+            ImageError e => throw ApiException.Of(e),
             _ => throw ApiException.Internal($"unexpected reply {reply.GetType().Name} from the images actor"),
         };
     }

@@ -61,7 +61,7 @@ public sealed class ContainerAggregatePropertySpecs
             if (command is LifeCommand.Start { ByPolicy: false } && decided.Events.OfType<ContainerRestartRecordReset>().Any())
                 Assert.Equal(0, after.Restart.Count);
             else
-                Assert.Equal(before.Restart.Count + decided.Events.OfType<ContainerRestartingEvent>().Count(), after.Restart.Count);
+                Assert.Equal(before.Restart.Count + decided.Events.OfType<ContainerRestartScheduled>().Count(), after.Restart.Count);
         }));
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class ContainerAggregatePropertySpecs
                 case 8:
                     if (Decide(new LifeCommand.Remove(step.B)).Reply is not Decision.Proceed) break;
                     if (life.Run.IsRunning && life.Run.Status != ContainerStatus.Restarting)
-                        life = ContainerAggregate.Apply(life, new ContainerDiedEvent(137, now, false, null));
+                        life = ContainerAggregate.Apply(life, new ContainerDied(137, now, false, null));
                     life = ContainerAggregate.ApplyAll(life, [new LifeFact.RemovalBegun(), new LifeFact.Removed()]);
                     break;
                 case 9: Decide(new LifeCommand.Unhealthy(step.B ? HealthOnFailure.Restart : HealthOnFailure.Stop)); break;
@@ -125,7 +125,7 @@ public sealed class ContainerAggregatePropertySpecs
         void Exit(int code, TimeSpan lasted)
         {
             if (life.Run.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) return;
-            life = ContainerAggregate.Apply(life, new ContainerDiedEvent(code, now, false, null));
+            life = ContainerAggregate.Apply(life, new ContainerDied(code, now, false, null));
             Decide(new LifeCommand.JudgeRestart(policy, code, lasted));
         }
     }

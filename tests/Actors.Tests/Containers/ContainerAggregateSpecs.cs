@@ -12,11 +12,11 @@ public sealed class ContainerAggregateSpecs
 
     private static ContainerLife Created() => ContainerLife.New(Id);
 
-    private static ContainerLife Running() => Created().Then(new ContainerStartedEvent(4242, T0));
+    private static ContainerLife Running() => Created().Then(new ContainerStarted(4242, T0));
 
-    private static ContainerLife Paused() => Running().Then(new ContainerPausedEvent(T0));
+    private static ContainerLife Paused() => Running().Then(new ContainerPaused(T0));
 
-    private static ContainerLife Exited(int code = 0) => Running().Then(new ContainerDiedEvent(code, T0.AddSeconds(1), false, null));
+    private static ContainerLife Exited(int code = 0) => Running().Then(new ContainerDied(code, T0.AddSeconds(1), false, null));
 
     private static Decided Decide(ContainerLife life, LifeCommand command) => ContainerAggregate.Decide(life, command, T0.AddMinutes(1));
 
@@ -101,9 +101,9 @@ public sealed class ContainerAggregateSpecs
     [Fact]
     public void A_paused_container_that_dies_is_exited_and_thawing_does_not_revive_it()
     {
-        var dead = Paused().Then(new ContainerDiedEvent(137, T0, false, null));
+        var dead = Paused().Then(new ContainerDied(137, T0, false, null));
         Assert.Equal("exited", dead.Run.StatusName);
-        Assert.Equal("exited", dead.Then(new ContainerUnpausedEvent(T0)).Run.StatusName);
+        Assert.Equal("exited", dead.Then(new ContainerUnpaused(T0)).Run.StatusName);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class ContainerAggregateSpecs
         var restarting = ended.Then(decided.Events);
         Assert.Equal(("restarting", 1), (restarting.Run.StatusName, restarting.Restart.Count));
         Assert.Contains(new LifeEffect.ScheduleRestart(RestartPolicy.MinBackoff), decided.Events.SelectMany(ContainerAggregate.EffectsOf));
-        var started = restarting.Then(Decide(restarting, new LifeCommand.Start(ByPolicy: true)).Events).Then(new ContainerStartedEvent(7, T0));
+        var started = restarting.Then(Decide(restarting, new LifeCommand.Start(ByPolicy: true)).Events).Then(new ContainerStarted(7, T0));
         Assert.Equal(("running", 1), (started.Run.StatusName, started.Restart.Count));
     }
 
@@ -130,8 +130,8 @@ public sealed class ContainerAggregateSpecs
     public void Docker_stop_cancels_the_policy_for_this_run_and_drops_a_pending_restart()
     {
         var stop = Decide(Running(), new LifeCommand.Stop(false));
-        Assert.Null(Decide(Running().Then(stop.Events).Then(new ContainerDiedEvent(0, T0, false, null)),
-            new LifeCommand.JudgeRestart(Always, 0, TimeSpan.FromSeconds(1))).Events.OfType<ContainerRestartingEvent>().FirstOrDefault());
+        Assert.Null(Decide(Running().Then(stop.Events).Then(new ContainerDied(0, T0, false, null)),
+            new LifeCommand.JudgeRestart(Always, 0, TimeSpan.FromSeconds(1))).Events.OfType<ContainerRestartScheduled>().FirstOrDefault());
 
         var restarting = Exited(1).Then(Decide(Exited(1), new LifeCommand.JudgeRestart(Always, 1, TimeSpan.Zero)).Events);
         var stopped = Decide(restarting, new LifeCommand.Stop(false));
@@ -144,11 +144,11 @@ public sealed class ContainerAggregateSpecs
     public void A_start_is_stored_as_intended_first_and_a_daemon_that_died_before_it_was_recorded_ends_it()
     {
         var decided = Decide(Created(), new LifeCommand.Start(false));
-        Assert.IsType<ContainerStartingEvent>(Assert.Single(decided.Events));
+        Assert.IsType<ContainerStartBegun>(Assert.Single(decided.Events));
         var intended = Created().Then(decided.Events);
 
         var reconciled = Decide(intended, new LifeCommand.Reconcile(ShimShutDown: true));
-        var died = Assert.IsType<ContainerDiedEvent>(Assert.Single(reconciled.Events));
+        var died = Assert.IsType<ContainerDied>(Assert.Single(reconciled.Events));
         Assert.Equal(137, died.ExitCode);
         var after = intended.Then(reconciled.Events);
         Assert.Equal(("exited", false), (after.Run.StatusName, after.StartUnconfirmed));

@@ -4,11 +4,11 @@ namespace Berth.Actors.Protocol;
 
 /// <summary>Journal: the restart policy (Reason: always, unless-stopped, on-failure, unhealthy) starts the container again, the Count-th time.</summary>
 [Manifest("container.restarting.v1")]
-public sealed record ContainerRestartingEvent(int Count, string Reason, int ExitCode, DateTimeOffset At) : IBerthMessage;
+public sealed record ContainerRestartScheduled(int Count, string Reason, int ExitCode, DateTimeOffset At) : IBerthMessage;
 
 /// <summary>Journal: docker stop or kill by the user (unless-stopped remembers it across daemon restarts).</summary>
 [Manifest("container.stopped-by-user.v1")]
-public sealed record ContainerStoppedByUserEvent(DateTimeOffset At) : IBerthMessage;
+public sealed record ContainerStoppedByUser(DateTimeOffset At) : IBerthMessage;
 
 /// <summary>Journal: a start by the user (or the daemon) after the policy counted restarts or the user stopped it: the count starts over.</summary>
 [Manifest("container.restart-record-reset.v1")]
