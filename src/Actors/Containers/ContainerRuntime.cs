@@ -18,6 +18,12 @@ public interface IContainerRuntime
 
     /// <summary>Whether something may still serve this container (its shim's socket is there).</summary>
     bool MayHaveRun(ContainerPaths paths);
+
+    /// <summary>
+    /// Kills what is left of a run whose shim died without reporting an exit (killed with -9): the container's processes
+    /// must not outlive the shim that held them, as containerd's cleanup of a lost shim does for dockerd.
+    /// </summary>
+    void KillOrphans(ContainerPaths paths);
 }
 
 /// <summary>One run of a container: its process and the monitor that holds it.</summary>
@@ -63,6 +69,8 @@ public sealed class ShimContainerRuntime(ContainerSettings settings) : IContaine
     public async Task<IContainerRun> AdoptAsync(ContainerPaths paths) => new ShimRun(await ShimClient.ConnectAsync(paths.StateDir));
 
     public bool MayHaveRun(ContainerPaths paths) => File.Exists(new ShimPaths(paths.StateDir).ControlSocket);
+
+    public void KillOrphans(ContainerPaths paths) => HostCgroups.Of(paths).KillAll(9);
 
     private sealed class ShimRun(ShimClient shim) : IContainerRun
     {

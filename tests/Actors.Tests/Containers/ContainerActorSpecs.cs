@@ -161,6 +161,8 @@ public sealed class ContainerActorSpecs : TestKit
         public Task<IContainerRun> AdoptAsync(ContainerPaths paths) => Task.FromException<IContainerRun>(new IOException("no run to adopt"));
 
         public bool MayHaveRun(ContainerPaths paths) => false;
+
+        public void KillOrphans(ContainerPaths paths) { }
     }
 
     /// <summary>A run whose process ends when the spec says (or on SIGKILL and shutdown, as a real one would).</summary>

@@ -81,6 +81,9 @@ internal sealed class ContainerMonitor
         try
         {
             if (File.Exists(_paths.PidFile)) File.Delete(_paths.PidFile);
+            // A shim killed with -9 left its run's runtime state behind (the daemon killed the processes): without this,
+            // create fails with "already exists" and the container could never start again.
+            if (_args.RuntimeRoot != null && Directory.Exists(Path.Combine(_args.RuntimeRoot, _args.Id))) await DeleteQuietly();
             await _runtime.Run(args, io.RuntimeStdio);
             if (master != null) io.UseMaster(await master.WaitAsync(ConsoleWait));
         }
