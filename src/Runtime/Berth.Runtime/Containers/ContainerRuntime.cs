@@ -175,9 +175,18 @@ public sealed unsafe class ContainerRuntime(ContainerStore store, Action<string>
             Sys.close(fd);
             Sys.close(pidfd);
         }
-        File.Delete(fifo);
-        r.Started = true;
-        store.Save(r);
+        try
+        {
+            File.Delete(fifo);
+            r.Started = true;
+            store.Save(r);
+        }
+        catch (DirectoryNotFoundException) when (!Directory.Exists(store.Dir(id)))
+        {
+            // It exec'd, exited and was deleted meanwhile (a shim runs `delete` as soon as a fast container's init
+            // exits): the start happened, so it is not an error.
+            return;
+        }
         foreach (var w in HookRunner.RunAllWarn("poststart", r.Spec.Hooks?.Poststart, OciJson.Serialize(StateOf(r, Status.Running))))
             _debug("warning: " + w);
     }
