@@ -6,55 +6,40 @@ namespace Berth.Host.Tests.Api;
 /// A container's berth-shim killed with -9: the container's processes die with it, the run ends with 137 as dockerd
 /// reports a container whose shim was killed, and the container starts again (or comes back by its restart policy).
 /// </summary>
-public sealed class ShimLossSpecs : IAsyncLifetime
+public sealed class ShimLossSpecs : ContainerSpecs
 {
-    private readonly TempDir _dir = new("berth-test-shimloss");
     private readonly string _name = "shimloss-" + Guid.NewGuid().ToString("N")[..8];
-    private Berthd _daemon = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        _daemon = await Berthd.Start(_dir);
-        await Ok("import", "-c", "CMD [\"sh\"]", await Busybox.RootfsTar(_dir), "busybox");
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Run.Docker(_daemon.Host, "rm", "-f", _name);
-        await _daemon.DisposeAsync();
-        _dir.Dispose();
-    }
 
     [Fact]
     public async Task Killing_the_shim_kills_the_container_reports_137_and_the_container_starts_again()
     {
         await Ok("run", "-d", "--name", _name, "busybox", "sleep", "1000");
-        var id = await Ok("inspect", "-f", "{{.Id}}", _name);
-        var pid = int.Parse(await Ok("inspect", "-f", "{{.State.Pid}}", _name));
+        var id = await Out("inspect", "-f", "{{.Id}}", _name);
+        var pid = int.Parse(await Out("inspect", "-f", "{{.State.Pid}}", _name));
 
         Kill9(ShimOf(id));
 
-        await Until(async () => await Ok("inspect", "-f", "{{.State.Running}}", _name) == "false");
-        Assert.Equal("137", await Ok("inspect", "-f", "{{.State.ExitCode}}", _name));
+        await Until(async () => await Out("inspect", "-f", "{{.State.Running}}", _name) == "false");
+        Assert.Equal("137", await Out("inspect", "-f", "{{.State.ExitCode}}", _name));
         await Until(() => Task.FromResult(IsGone(pid)));
 
         await Ok("start", _name);
-        Assert.Equal("true", await Ok("inspect", "-f", "{{.State.Running}}", _name));
-        Assert.Equal("still here", await Ok("exec", _name, "echo", "still here"));
+        Assert.Equal("true", await Out("inspect", "-f", "{{.State.Running}}", _name));
+        Assert.Equal("still here", await Out("exec", _name, "echo", "still here"));
     }
 
     [Fact]
     public async Task With_a_restart_policy_the_container_comes_back_after_its_shim_is_killed()
     {
         await Ok("run", "-d", "--name", _name, "--restart", "always", "busybox", "sleep", "1000");
-        var id = await Ok("inspect", "-f", "{{.Id}}", _name);
-        var pid = int.Parse(await Ok("inspect", "-f", "{{.State.Pid}}", _name));
+        var id = await Out("inspect", "-f", "{{.Id}}", _name);
+        var pid = int.Parse(await Out("inspect", "-f", "{{.State.Pid}}", _name));
 
         Kill9(ShimOf(id));
 
-        await Until(async () => await Ok("inspect", "-f", "{{.RestartCount}} {{.State.Status}}", _name) == "1 running");
+        await Until(async () => await Out("inspect", "-f", "{{.RestartCount}} {{.State.Status}}", _name) == "1 running");
         Assert.True(IsGone(pid), $"the first run's process {pid} outlived its shim");
-        Assert.Equal("back", await Ok("exec", _name, "echo", "back"));
+        Assert.Equal("back", await Out("exec", _name, "echo", "back"));
     }
 
     /// <summary>The berth-shim serving this container: its command line names the container's id.</summary>
@@ -90,17 +75,12 @@ public sealed class ShimLossSpecs : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"condition not met within 30 s\nberthd:\n{_daemon.Log}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"condition not met within 30 s\nberthd:\n{Daemon.Log}");
             await Task.Delay(100);
         }
     }
 
-    private async Task<string> Ok(params string[] args)
-    {
-        var r = await Run.Docker(_daemon.Host, args);
-        Assert.True(r.ExitCode == 0, $"docker {string.Join(' ', args)}: {r}\nberthd:\n{_daemon.Log}");
-        return r.Stdout.Trim();
-    }
+    private async Task<string> Out(params string[] args) => (await Ok(args)).Trim();
 
     private static class Native
     {
