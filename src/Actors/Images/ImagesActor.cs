@@ -105,9 +105,11 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
         var wasComplete = _state.UsageComplete;
         _state = ImagesAggregate.ApplyAll(_state, decision.Events);
         foreach (var e in decision.Events) Perform(e, replyTo);
+        // The sweep comes before the answer, as dockerd's prune is done when it answers: a client that lists the
+        // store right after sees the orphans gone.
+        if (command is PruneImages) Sweep();
         if (reply != null) replyTo.Tell(reply);
         if (!wasComplete && _state.UsageComplete) Stash.UnstashAll();
-        if (command is PruneImages) Sweep();
     }
 
     /// <summary>Queues every snapshot and blob on disk for deletion; the recheck before deleting keeps what is still used.</summary>
