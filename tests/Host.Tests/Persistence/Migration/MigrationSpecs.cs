@@ -1,5 +1,6 @@
 using Berth.TestSupport;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Berth.Host.Tests.Persistence.Migration;
 
@@ -14,15 +15,15 @@ namespace Berth.Host.Tests.Persistence.Migration;
 /// unless-stopped stopped-later then stop it, create renamed-from and rename it to renamed-to, create and rm removed;
 /// then SIGTERM. 35 journal rows, 18 of them engine events.
 /// </remarks>
-public sealed class MigrationSpecs : IAsyncLifetime
+public abstract class MigrationSpecs : IAsyncLifetime
 {
-    private readonly TempDir _dir = new("berth-test-migration");
+    protected readonly TempDir _dir = new("berth-test-migration");
     private Berthd? _daemon;
 
-    private string DataRoot => _dir.Combine("data");
-    private string Database => Path.Combine(DataRoot, "berth.db");
+    protected string DataRoot => _dir.Combine("data");
+    protected string Database => Path.Combine(DataRoot, "berth.db");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataRoot);
         var fixture = Path.Combine(AppContext.BaseDirectory, "Persistence", "Migration", "data-root-0.1.0.tar.xz");
@@ -30,16 +31,24 @@ public sealed class MigrationSpecs : IAsyncLifetime
         Assert.True(untar.ExitCode == 0, untar.ToString());
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_daemon is not null) await _daemon.DisposeAsync();
         _dir.Dispose();
     }
 
+    /// <summary>The berthd arguments that select the store under test.</summary>
+    protected abstract string[] StoreArguments { get; }
+
+    /// <summary>The store's tables whose names start with berth_, sorted.</summary>
+    protected abstract Task<List<string>> OldTables();
+
+    private Task<Berthd> StartBerthd() => Berthd.Start(_dir, StoreArguments);
+
     [Fact]
     public async Task Every_container_name_state_image_and_event_of_a_0_1_0_data_root_is_there_after_the_first_start()
     {
-        _daemon = await Berthd.Start(_dir);
+        _daemon = await StartBerthd();
 
         var ps = await Ok("ps", "-a", "--format", "{{.Names}} {{.State}} {{.Image}}");
         Assert.Equal(
@@ -62,21 +71,21 @@ public sealed class MigrationSpecs : IAsyncLifetime
         Assert.Contains(events, e => e.StartsWith("image tag", StringComparison.Ordinal));
 
         // The old tables are kept under new names, so the migration cannot run twice.
-        Assert.Equal(["berth_journal_0_1_0", "berth_journal_highest_0_1_0", "berth_snapshot_0_1_0"], OldTables());
+        Assert.Equal(["berth_journal_0_1_0", "berth_journal_highest_0_1_0", "berth_snapshot_0_1_0"], await OldTables());
         Assert.Contains("migrated 35 events of the berthd 0.1.0 journal", _daemon.Log);
     }
 
     [Fact]
     public async Task Migrated_containers_keep_their_history_through_later_changes_and_restarts()
     {
-        _daemon = await Berthd.Start(_dir);
+        _daemon = await StartBerthd();
         await Ok("rename", "made-only", "made-and-renamed");
         await Ok("rm", "renamed-to");
         await Ok("create", "--name", "made-after", "busybox:fixture", "true");
         Assert.Equal(0, await _daemon.Stop());
         await _daemon.DisposeAsync();
 
-        _daemon = await Berthd.Start(_dir);
+        _daemon = await StartBerthd();
         Assert.DoesNotContain("migrated", _daemon.Log);
         var ps = await Ok("ps", "-a", "--format", "{{.Names}} {{.State}}");
         Assert.Equal(["exited-three exited", "made-after created", "made-and-renamed created", "stopped-later exited"],
@@ -85,22 +94,112 @@ public sealed class MigrationSpecs : IAsyncLifetime
         Assert.Equal(18 + 3, events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
-    private List<string> OldTables()
-    {
-        using var connection = new SqliteConnection($"Data Source={Database};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'berth_%' ORDER BY name";
-        using var reader = command.ExecuteReader();
-        var names = new List<string>();
-        while (reader.Read()) names.Add(reader.GetString(0));
-        return names;
-    }
-
     private async Task<string> Ok(params string[] args)
     {
         var r = await Run.Docker(_daemon!.Host, args);
         Assert.True(r.ExitCode == 0, r.ToString());
         return r.Stdout;
+    }
+}
+
+/// <summary>The fixture's own SQLite store, in the data root.</summary>
+public sealed class SqliteMigrationSpecs : MigrationSpecs
+{
+    protected override string[] StoreArguments => [];
+
+    protected override Task<List<string>> OldTables()
+    {
+        using var connection = new SqliteConnection($"Data Source={Database};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'berth_%' ORDER BY name";
+        return Task.FromResult(Names(command.ExecuteReader()));
+    }
+
+    internal static List<string> Names(System.Data.Common.DbDataReader reader)
+    {
+        using (reader)
+        {
+            var names = new List<string>();
+            while (reader.Read()) names.Add(reader.GetString(0));
+            return names;
+        }
+    }
+}
+
+/// <summary>
+/// The same store as 0.1.0 kept it on PostgreSQL (its schema, with the fixture's rows copied in) in a private
+/// server the test starts; the SQLite file is removed, so only PostgreSQL can bring the state back.
+/// </summary>
+public sealed class PostgresMigrationSpecs : MigrationSpecs
+{
+    private Postgres _pg = null!;
+
+    protected override string[] StoreArguments => ["--config-file", _dir.Combine("daemon.json")];
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _pg = await Postgres.Start();
+        await using (var pg = new NpgsqlConnection(_pg.ConnectionString))
+        {
+            await pg.OpenAsync();
+            await Exec(pg, Schema010);
+            using var sqlite = new SqliteConnection($"Data Source={Database};Mode=ReadOnly;Pooling=False");
+            sqlite.Open();
+            foreach (var table in new[] { "berth_journal", "berth_journal_highest", "berth_snapshot" }) await Copy(sqlite, pg, table);
+        }
+        foreach (var f in Directory.GetFiles(DataRoot, "berth.db*")) File.Delete(f);
+        await File.WriteAllTextAsync(_dir.Combine("daemon.json"),
+            $$"""{ "persistence": { "provider": "postgresql", "connection-string": "{{_pg.ConnectionString}}" } }""");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _pg.DisposeAsync();
+    }
+
+    protected override async Task<List<string>> OldTables()
+    {
+        await using var pg = new NpgsqlConnection(_pg.ConnectionString);
+        await pg.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'berth\\_%' ORDER BY table_name", pg);
+        return SqliteMigrationSpecs.Names(await command.ExecuteReaderAsync());
+    }
+
+    /// <summary>berthd 0.1.0's tables on PostgreSQL (its JournalDialect with BIGINT and BYTEA).</summary>
+    private const string Schema010 = """
+        CREATE TABLE berth_journal (persistence_id TEXT NOT NULL, sequence_nr BIGINT NOT NULL, written_at BIGINT NOT NULL,
+            writer TEXT NOT NULL, event_manifest TEXT NOT NULL, serializer_id INTEGER NOT NULL, payload_manifest TEXT NOT NULL,
+            payload BYTEA NOT NULL, PRIMARY KEY (persistence_id, sequence_nr));
+        CREATE TABLE berth_journal_highest (persistence_id TEXT NOT NULL PRIMARY KEY, sequence_nr BIGINT NOT NULL);
+        CREATE TABLE berth_snapshot (persistence_id TEXT NOT NULL, sequence_nr BIGINT NOT NULL, created_at BIGINT NOT NULL,
+            serializer_id INTEGER NOT NULL, payload_manifest TEXT NOT NULL, payload BYTEA NOT NULL,
+            PRIMARY KEY (persistence_id, sequence_nr));
+        """;
+
+    /// <summary>Copies every row of a table, column by column, keeping SQLite's integer and blob values.</summary>
+    private static async Task Copy(SqliteConnection from, NpgsqlConnection to, string table)
+    {
+        using var read = from.CreateCommand();
+        read.CommandText = $"SELECT * FROM {table}";
+        using var rows = read.ExecuteReader();
+        var columns = Enumerable.Range(0, rows.FieldCount).Select(rows.GetName).ToList();
+        while (rows.Read())
+        {
+            await using var insert = new NpgsqlCommand(
+                $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "$" + (i + 1)))})", to);
+            for (var i = 0; i < columns.Count; i++)
+                insert.Parameters.Add(new NpgsqlParameter { Value = rows.GetValue(i) is long l && columns[i] == "serializer_id" ? (int)l : rows.GetValue(i) });
+            await insert.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task Exec(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
