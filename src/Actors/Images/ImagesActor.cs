@@ -61,7 +61,7 @@ public sealed class ImagesActor : ReceiveActor, IWithUnboundedStash
             var image = _state.Index.Resolve(q.Name);
             var chainIds = image.ChainIds.Select(c => c.ToString()).ToList();
             if (q.ForContainer is { } holder) Decide(new ImageInUse(new ContainerImageUse(holder, image.Id.ToString(), false, chainIds)), ActorRefs.Nobody);
-            return new ImageResolved(image.Id.ToString(), _store.ReadConfig(image.Id).Config, _store.LowerDirs(image), chainIds);
+            return new ImageResolved(image.Id.ToString(), _store.ReadConfig(image.Id).Config, chainIds);
         }));
         Receive<SweepUnusedLayers>(_ => Sweep());
         Receive<IImageUsageMessage>(m => Decide(m, ActorRefs.Nobody));

@@ -79,9 +79,11 @@ public sealed record ImageRemoved(IReadOnlyList<ImageDeleteResponseItem> Items) 
 public sealed record ImagesPruned(ImagePruneResponse Report) : IImageReply;
 public sealed record ImageDiskUsageReport(ImageDiskUsage Usage) : IImageReply;
 
-/// <param name="LowerDirs">Snapshot dirs for overlay's lowerdir, top layer first.</param>
-/// <param name="ChainIds">ChainIDs of the layers, base first: the container reports them back through <see cref="ContainerImageUse"/>.</param>
-public sealed record ImageResolved(string Id, ContainerConfig? Config, IReadOnlyList<string> LowerDirs, IReadOnlyList<string> ChainIds) : IImageReply;
+/// <param name="ChainIds">
+/// ChainIDs of the layers, base first: the container stacks their snapshots (found on its own node by chain id, never
+/// by a path in a message) and reports them back through <see cref="ContainerImageUse"/>.
+/// </param>
+public sealed record ImageResolved(string Id, ContainerConfig? Config, IReadOnlyList<string> ChainIds) : IImageReply;
 
 public sealed record ImageCommitted(string Id) : IImageReply;
 

@@ -48,7 +48,7 @@ public sealed class ContainersActorCreateSpecs : TestKit
         _containers.Tell(Create("web"));
         Assert.Equal(ContainerErrorKind.Conflict, ExpectMsg<ContainerError>(Long).Kind);
 
-        _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, [], ["sha256:" + new string('1', 64)]));
+        _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, ["sha256:" + new string('1', 64)]));
         // The images actor holds the image for this id since it answered (ResolveImage.ForContainer).
         Assert.Equal(resolve.ForContainer, first.ExpectMsg<ContainerCreated>(Long).Id);
     }
@@ -58,13 +58,13 @@ public sealed class ContainersActorCreateSpecs : TestKit
     {
         _containers.Tell(new CreateContainer("web", new ContainerConfig { Image = "busybox" }, new ContainerHostConfig()));
         var resolve = _images.ExpectMsg<ResolveImage>(Long);
-        _images.Reply(new ImageResolved(ImageId, new ContainerConfig(), [], []));   // an image without a command
+        _images.Reply(new ImageResolved(ImageId, new ContainerConfig(), []));   // an image without a command
 
         Assert.Equal("No command specified", ExpectMsg<ContainerError>(Long).Message);
         Assert.Equal(resolve.ForContainer, _images.ExpectMsg<ImageReleased>(Long).ContainerId);
         _containers.Tell(Create("web"));
         _images.ExpectMsg<ResolveImage>(Long);
-        _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, [], []));
+        _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, []));
         ExpectMsg<ContainerCreated>(Long);
     }
 

@@ -48,6 +48,10 @@ public sealed class ImagesActorSpecs : TestKit
         return Assert.IsType<T>(reply);
     }
 
+    /// <summary>The snapshot dirs a container on this node stacks for a resolved image, top layer first.</summary>
+    private static IReadOnlyList<string> LowerDirs(ImageStore store, ImageResolved resolved) =>
+        [.. resolved.ChainIds.Reverse().Select(c => store.Snapshots.FsOf(Berth.Actors.Images.Content.Digest.Parse(c)))];
+
     private string ImportBusybox(IActorRef actor, string repo = "busybox", params string[] changes) =>
         Ask<ImageImported>(actor, new ImportImage(new MemoryStream(BusyboxRootfs()), repo, null, null, changes)).Id;
 
@@ -108,12 +112,12 @@ public sealed class ImagesActorSpecs : TestKit
 
         var removed = Ask<ImageRemoved>(actor, new RemoveImage("busybox", true, false)).Items;
         Assert.Equal([ImageDeleteResponseItem.UntaggedRef("busybox:latest"), ImageDeleteResponseItem.DeletedId(id)], removed);
-        Assert.True(Directory.Exists(resolved.LowerDirs[0]));   // the container still stacks it
+        Assert.True(Directory.Exists(LowerDirs(store, resolved)[0]));   // the container still stacks it
 
         actor.Tell(new ImageReleased("fb4eb64fbadd0123456789"));
         var prune = Ask<ImagesPruned>(actor, new PruneImages(FilterSet.None));
         Assert.Null(prune.Report.ImagesDeleted);
-        AwaitAssert(() => Assert.False(Directory.Exists(Path.GetDirectoryName(resolved.LowerDirs[0]))), Long);
+        AwaitAssert(() => Assert.False(Directory.Exists(Path.GetDirectoryName(LowerDirs(store, resolved)[0]))), Long);
         Assert.Empty(store.Content.List());
         Assert.Contains(("untag", id, id), _events.Names());
         Assert.Contains(("delete", id, id), _events.Names());
@@ -252,7 +256,7 @@ public sealed class ImagesActorSpecs : TestKit
         var (actor, store) = Start();
         var baseId = ImportBusybox(actor, "busybox");
         var resolved = Ask<ImageResolved>(actor, new ResolveImage("busybox"));
-        var layout = ContainerRootfs.Layout(_scratch.Dir("containers/c1"), resolved.LowerDirs);
+        var layout = ContainerRootfs.Layout(_scratch.Dir("containers/c1"), LowerDirs(store, resolved));
         ContainerRootfs.Mount(layout);
         try
         {
@@ -274,7 +278,7 @@ public sealed class ImagesActorSpecs : TestKit
         Assert.Equal([id, baseId], history.Select(h => h.Id));
 
         var child = Ask<ImageResolved>(actor, new ResolveImage(id));
-        var view = ContainerRootfs.Layout(_scratch.Dir("containers/c2"), child.LowerDirs);
+        var view = ContainerRootfs.Layout(_scratch.Dir("containers/c2"), LowerDirs(store, child));
         ContainerRootfs.Mount(view);
         try
         {

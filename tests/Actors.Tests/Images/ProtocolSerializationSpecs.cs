@@ -14,7 +14,7 @@ public sealed class ProtocolSerializationSpecs
         new TagImage("a", "docker.io/library/b", "c"),
         new ImageRemoved([ImageDeleteResponseItem.UntaggedRef("x:1"), ImageDeleteResponseItem.DeletedId("sha256:00")]),
         new ImageError(ImageErrorKind.Conflict, "conflict"),
-        new ImageResolved("sha256:00", new ContainerConfig { Cmd = ["sh"], ExposedPorts = new Dictionary<string, EmptyObject> { ["80/tcp"] = EmptyObject.Instance } }, ["/a"], ["sha256:11"]),
+        new ImageResolved("sha256:00", new ContainerConfig { Cmd = ["sh"], ExposedPorts = new Dictionary<string, EmptyObject> { ["80/tcp"] = EmptyObject.Instance } }, ["sha256:11"]),
         new ImagesPruned(new ImagePruneResponse(null, 0)),
         new ContainerImageUse("c", "sha256:00", true, ["sha256:11"]),
     ];

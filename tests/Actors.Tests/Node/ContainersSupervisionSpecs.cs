@@ -91,7 +91,7 @@ public sealed class ContainersSupervisionSpecs : TestKit
         var images = CreateTestProbe();
         images.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
         {
-            if (message is ResolveImage) sender.Tell(new ImageResolved("sha256:" + new string('a', 64), new ContainerConfig { Cmd = ["sh"] }, [], []));
+            if (message is ResolveImage) sender.Tell(new ImageResolved("sha256:" + new string('a', 64), new ContainerConfig { Cmd = ["sh"] }, []));
             return AutoPilot.KeepRunning;
         }));
         var settings = new ContainerSettings(_dir.Combine("data"), _dir.Combine("exec"), "/nonexistent/berth-shim",
