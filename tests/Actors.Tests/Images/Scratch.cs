@@ -31,7 +31,13 @@ public sealed class Scratch : IDisposable
         var mounts = File.ReadAllLines("/proc/self/mounts").Select(l => l.Split(' ')[1])
             .Where(m => m.StartsWith(Root, StringComparison.Ordinal)).OrderByDescending(m => m.Length);
         foreach (var mount in mounts) OverlayMount.Unmount(mount);
-        if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+        // The images actor deletes retired snapshots on a pool thread that may outlive the test's actor system: when
+        // both remove the same tree, one finds entries gone or a directory refilled mid-walk, so try again.
+        for (var attempt = 0; Directory.Exists(Root); attempt++)
+        {
+            try { Directory.Delete(Root, recursive: true); }
+            catch (IOException) when (attempt < 50) { Thread.Sleep(20); }
+        }
     }
 }
 
