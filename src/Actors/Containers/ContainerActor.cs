@@ -558,8 +558,8 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     /// <summary>Sent by the containers actor right after it created this child.</summary>
     public sealed record Define(ContainerDefinition Definition);
 
-    /// <summary>Asked by the attach endpoint before it connects to the shim.</summary>
-    public sealed record PrepareAttach(string Ref) : IContainerTargeted;
+    /// <summary>Asked by the attach endpoint before it connects to the shim. Node-local: answered with the stream handles (<see cref="ContainerLocation"/>).</summary>
+    public sealed record PrepareAttach(string Ref) : IContainerTargeted, INoSerializationVerificationNeeded;
 
     private sealed record Reconnect
     {
