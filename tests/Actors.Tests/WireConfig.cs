@@ -29,10 +29,4 @@ public static class WireConfig
 
     /// <summary><see cref="Hocon"/> with a spec's own settings in front (they win over the defaults, not over these).</summary>
     public static Config With(string more = "") => ConfigurationFactory.ParseString(more + "\n" + Hocon);
-
-    /// <summary>
-    /// Only the binding: for ContainerActorSpecs, whose second start never gets an answer once every local message is
-    /// serialized (not yet understood; every message it sends has a manifest and round-trips on its own).
-    /// </summary>
-    public static Config BindingOnly() => ConfigurationFactory.ParseString(Binding);
 }
