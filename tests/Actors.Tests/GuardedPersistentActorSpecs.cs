@@ -9,6 +9,8 @@ namespace Berth.Actors.Tests;
 /// </summary>
 public sealed class GuardedPersistentActorSpecs : TestKit
 {
+    public GuardedPersistentActorSpecs() : base(WireConfig.With()) { }
+
     [Fact]
     public void A_command_that_throws_is_answered_and_the_actor_keeps_its_waiters()
     {

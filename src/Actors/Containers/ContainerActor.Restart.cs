@@ -38,11 +38,13 @@ public sealed partial class ContainerActor : IWithTimers
             then?.Invoke();
             return;
         }
-        var last = journaled[^1];
+        // Counted, not compared by reference: the handler may get a copy of the event (a journal that serializes on
+        // the way back, or serialize-messages in the specs), and handlers run in the order of the writes.
+        var pending = journaled.Count;
         foreach (var record in journaled)
-            Persist(record, stored =>
+            Persist(record, _ =>
             {
-                if (!ReferenceEquals(stored, last)) return;
+                if (--pending > 0) return;
                 ApplyAndPerform(events);
                 then?.Invoke();
             });

@@ -5,6 +5,7 @@ using Berth.Actors.Events;
 using Berth.Actors.Images.Layers;
 using Berth.Actors.Journal;
 using Berth.Actors.Protocol;
+using Berth.Actors.Protocol.Serialization;
 using Berth.Shim.Client;
 using Berth.Shim.Protocol;
 
@@ -531,7 +532,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private ContainerView View()
     {
         var def = Def;
-        var argv = def.Argv;
+        var argv = def.Argv();
         var s = _state;
         return new ContainerView(def.Id, def.Name, def.Created, def.ImageId, def.Config.Image, def.Config, def.HostConfig,
             argv.Count > 0 ? argv[0] : "", argv.Skip(1).ToList(),
@@ -556,10 +557,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     }
 
     /// <summary>Sent by the containers actor right after it created this child.</summary>
-    public sealed record Define(ContainerDefinition Definition);
+    [Manifest("container.define.v1")]
+    public sealed record Define(ContainerDefinition Definition) : IBerthMessage;
 
-    /// <summary>Asked by the attach endpoint before it connects to the shim.</summary>
-    public sealed record PrepareAttach(string Ref) : IContainerTargeted;
+    /// <summary>Asked by the attach endpoint before it connects to the shim. Node-local: answered with the stream handles (<see cref="ContainerLocation"/>).</summary>
+    public sealed record PrepareAttach(string Ref) : IContainerTargeted, INoSerializationVerificationNeeded;
 
     private sealed record Reconnect
     {
@@ -575,7 +577,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 }
 
 /// <summary>A container that does not exist after all (its create failed, or its removal went unrecorded): the containers actor forgets it.</summary>
-public sealed record ContainerAbandoned(string Id);
+[Manifest("containers.abandoned.v1")]
+public sealed record ContainerAbandoned(string Id) : IBerthMessage;
 
 /// <summary>A container's current view, reported to the containers actor after every change.</summary>
-public sealed record ContainerChanged(ContainerView View, IReadOnlyList<string> ChainIds);
+[Manifest("container.changed.v1")]
+public sealed record ContainerChanged(ContainerView View, IReadOnlyList<string> ChainIds) : IBerthMessage;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Berth.Actors.Protocol;
 using Berth.Actors.Protocol.Serialization;
 
@@ -19,10 +20,11 @@ public sealed record ContainerDefinition(
     IReadOnlyList<string> ChainIds,
     string Runtime) : IBerthMessage
 {
-    public string ShortId => Id[..12];
+    // Derived, so never stored or sent ([JsonIgnore]); entries written before still read (unknown fields are skipped).
+    [JsonIgnore] public string ShortId => Id[..12];
 
-    /// <summary>Entrypoint + Cmd, as docker runs them.</summary>
-    public IReadOnlyList<string> Argv => [.. Config.Entrypoint ?? [], .. Config.Cmd ?? []];
+    /// <summary>Entrypoint + Cmd, as docker runs them. A method, not a property: derived, never part of the stored value.</summary>
+    public IReadOnlyList<string> Argv() => [.. Config.Entrypoint ?? [], .. Config.Cmd ?? []];
 
     /// <summary>docker's merge of the image config into the request: the request wins, env by key, Cmd only without a new Entrypoint.</summary>
     public static ContainerConfig Merge(ContainerConfig request, ContainerConfig? image)

@@ -39,7 +39,7 @@ public static class OciBundle
             {
                 Terminal = c.Tty,
                 User = user.User,
-                Args = init != null ? [OciMounts.InitTarget, "--", .. def.Argv] : [.. def.Argv],
+                Args = init != null ? [OciMounts.InitTarget, "--", .. def.Argv()] : [.. def.Argv()],
                 Env = env,
                 Cwd = c.WorkingDir is { Length: > 0 } w ? w : "/",
                 Rlimits = OciResources.Rlimits(h),

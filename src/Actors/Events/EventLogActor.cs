@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Berth.Actors.Journal;
 using Berth.Actors.Protocol;
+using Berth.Actors.Protocol.Serialization;
 
 namespace Berth.Actors.Events;
 
@@ -73,9 +74,9 @@ public sealed class EventLogActor : ReceiveActor, IWithUnboundedStash
     }
 
     /// <summary>Acknowledges a subscription, so a subscriber knows no later event can be missed.</summary>
-    public sealed class Subscribed
+    [Manifest("events.subscribed.v1")]
+    public sealed record Subscribed : IBerthMessage
     {
-        public static readonly Subscribed Instance = new();
-        private Subscribed() { }
+        public static Subscribed Instance { get; } = new();
     }
 }

@@ -123,30 +123,41 @@ public sealed record UlimitSpec
 [Manifest("container.create.v1")]
 public sealed record CreateContainer(string? Name, ContainerConfig Config, ContainerHostConfig HostConfig) : IContainerCommand, IBerthMessage;
 
+[Manifest("container.start.v1")]
 public sealed record StartContainer(string Ref) : IContainerTargeted, IBerthMessage;
 
 /// <summary>SIGTERM (or the image's StopSignal), then SIGKILL after Timeout seconds.</summary>
+[Manifest("container.stop.v1")]
 public sealed record StopContainer(string Ref, int? Timeout) : IContainerTargeted, IBerthMessage;
 
+[Manifest("container.kill.v1")]
 public sealed record KillContainer(string Ref, int Signal) : IContainerTargeted, IBerthMessage;
 
+[Manifest("container.restart.v1")]
 public sealed record RestartContainer(string Ref, int? Timeout) : IContainerTargeted, IBerthMessage;
 
+[Manifest("container.remove.v1")]
 public sealed record RemoveContainer(string Ref, bool Force) : IContainerTargeted, IBerthMessage;
 
 /// <summary>Condition is docker's not-running, next-exit or removed.</summary>
+[Manifest("container.wait.v1")]
 public sealed record WaitContainer(string Ref, string Condition) : IContainerTargeted, IBerthMessage;
 
+[Manifest("container.inspect.v1")]
 public sealed record InspectContainer(string Ref) : IContainerTargeted, IBerthMessage;
 
-/// <summary>What the HTTP layer needs to attach or read logs: the shim's state dir, log path and terminal mode.</summary>
-public sealed record LocateContainer(string Ref) : IContainerTargeted, IBerthMessage;
+/// <summary>
+/// What the HTTP layer needs to attach or read logs: the shim's state dir, log path and terminal mode. Node-local: its
+/// answer (<see cref="ContainerLocation"/>) holds the container's open streams, so only the container's own node asks.
+/// </summary>
+public sealed record LocateContainer(string Ref) : IContainerTargeted, Akka.Actor.INoSerializationVerificationNeeded;
 
 /// <summary>
 /// GET /containers/json → <see cref="ContainerList"/>, newest first, filtered as `docker ps` filters (status, name, id,
 /// label, ancestor, exited, health, before, since); <see cref="Limit"/> above 0 takes the newest of every state, as
 /// dockerd does. A bad filter value → <see cref="ContainerError"/> Invalid, an unknown before/since container → NotFound.
 /// </summary>
+[Manifest("containers.list.v1")]
 public sealed record ListContainers(bool All, FilterSet? Filters = null, int Limit = -1) : IContainerCommand, IBerthMessage;
 
 /// <summary>How a container request was refused or failed; the HTTP edge maps each kind to docker's status code.</summary>
@@ -163,6 +174,7 @@ public enum ContainerErrorKind
 }
 
 /// <summary>A refusal or failure with docker's message; <see cref="Kind"/> says which.</summary>
+[Manifest("container.error.v1")]
 public sealed record ContainerError(ContainerErrorKind Kind, string Message) : IBerthMessage
 {
     /// <summary>An image operation's failure, told as a container reply (create waits for its image).</summary>
@@ -175,18 +187,24 @@ public sealed record ContainerError(ContainerErrorKind Kind, string Message) : I
     }, e.Message);
 }
 
+[Manifest("container.create-reply.v1")]
 public sealed record ContainerCreated(string Id) : IBerthMessage;
 
 /// <summary>Done; NotModified for docker's 304 (start of a running container, stop of a stopped one).</summary>
+[Manifest("container.done.v1")]
 public sealed record ContainerDone(bool NotModified = false) : IBerthMessage;
 
+[Manifest("container.exited.v1")]
 public sealed record ContainerExited(long StatusCode) : IBerthMessage;
 
+/// <summary>The answer to <see cref="LocateContainer"/>: node-local, it carries the container's stream handles.</summary>
 public sealed record ContainerLocation(string Id, string Name, bool Tty, bool Running, bool OpenStdin, Containers.Handles.ContainerStreams Streams)
     : Akka.Actor.INoSerializationVerificationNeeded;
 
+[Manifest("container.inspected.v1")]
 public sealed record ContainerInspected(ContainerView View) : IBerthMessage;
 
+[Manifest("containers.listed.v1")]
 public sealed record ContainerList(IReadOnlyList<ContainerView> Items) : IBerthMessage;
 
 /// <summary>Everything docker's inspect and ps show of one container.</summary>

@@ -2,9 +2,10 @@ using Berth.Actors.Protocol.Serialization;
 
 namespace Berth.Actors.Protocol;
 
-/// <summary>One entry of GET /events, in docker's terms (Type, Action, Actor.ID and attributes).</summary>
+/// <summary>One entry of GET /events, in docker's terms (Type, Action, Actor.ID and attributes); what a live subscriber receives.</summary>
+[Manifest("events.event.v1")]
 public sealed record EngineEvent(
-    string Type, string Action, string ActorId, IReadOnlyDictionary<string, string> Attributes, long TimeNano, string Scope = "local")
+    string Type, string Action, string ActorId, IReadOnlyDictionary<string, string> Attributes, long TimeNano, string Scope = "local") : IBerthMessage
 {
     public long Time => TimeNano / 1_000_000_000;
 }
@@ -24,22 +25,29 @@ public sealed record QueryEvents(long SinceNano, long UntilNano) : IBerthMessage
 [Manifest("events.found.v1")]
 public sealed record EventsFound(IReadOnlyList<EngineEvent> Events) : IBerthMessage;
 
-/// <summary>Live subscription: the subscriber receives every new <see cref="EngineEvent"/> until it stops or unsubscribes.</summary>
-public sealed record SubscribeEvents(Akka.Actor.IActorRef Subscriber);
+/// <summary>
+/// Live subscription: the subscriber receives every new <see cref="EngineEvent"/> until it stops or unsubscribes. The
+/// subscriber may live on another node (the reference crosses as its path).
+/// </summary>
+[Manifest("events.subscribe.v1")]
+public sealed record SubscribeEvents(Akka.Actor.IActorRef Subscriber) : IBerthMessage;
 
-public sealed record UnsubscribeEvents(Akka.Actor.IActorRef Subscriber);
+[Manifest("events.unsubscribe.v1")]
+public sealed record UnsubscribeEvents(Akka.Actor.IActorRef Subscriber) : IBerthMessage;
 
 /// <summary>Snapshot of the event log.</summary>
 [Manifest("events.snapshot.v1")]
 public sealed record EventLogSnapshot(IReadOnlyList<EngineEvent> Events) : IBerthMessage;
 
 /// <summary>Answered with <see cref="EventsFlushed"/> once every event recorded before it is in the journal (used at shutdown).</summary>
-public sealed record FlushEvents
+[Manifest("events.flush.v1")]
+public sealed record FlushEvents : IBerthMessage
 {
     public static FlushEvents Instance { get; } = new();
 }
 
-public sealed record EventsFlushed
+[Manifest("events.flushed.v1")]
+public sealed record EventsFlushed : IBerthMessage
 {
     public static EventsFlushed Instance { get; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Berth.Actors.Protocol.Serialization;
 
 namespace Berth.Actors.Protocol;
 
@@ -74,4 +75,5 @@ public sealed record ImageDiskUsage(long LayersSize, IReadOnlyList<ImageSummary>
 public sealed record ContainerChange(string Path, int Kind);
 
 /// <summary>A container's hold on an image: the image it was created from and the snapshots (chainIDs) its rootfs stacks.</summary>
+[Manifest("image.container-use.v1")]
 public sealed record ContainerImageUse(string ContainerId, string ImageId, bool Running, IReadOnlyList<string> ChainIds) : IBerthMessage;

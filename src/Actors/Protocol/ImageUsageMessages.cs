@@ -1,3 +1,5 @@
+using Berth.Actors.Protocol.Serialization;
+
 namespace Berth.Actors.Protocol;
 
 /// <summary>
@@ -7,15 +9,18 @@ namespace Berth.Actors.Protocol;
 public interface IImageUsageMessage : IImageCommand, IBerthMessage;
 
 /// <summary>A container holds its image (created, or its running state changed). Replaces what was known of that container.</summary>
+[Manifest("image.in-use.v1")]
 public sealed record ImageInUse(ContainerImageUse Use) : IImageUsageMessage;
 
 /// <summary>A container no longer holds an image: it was removed, or its create failed after the image was resolved for it.</summary>
+[Manifest("image.released.v1")]
 public sealed record ImageReleased(string ContainerId) : IImageUsageMessage;
 
 /// <summary>
 /// Every container known at daemon start has reported its image: until then the images actor holds back what depends
 /// on usage (rmi, prune, df, deleting snapshots), so a restart never lets an image in use be deleted.
 /// </summary>
+[Manifest("images.usage-complete.v1")]
 public sealed record ImageUsageComplete : IImageUsageMessage
 {
     public static ImageUsageComplete Instance { get; } = new();

@@ -2,13 +2,16 @@ using Akka.Actor;
 
 namespace Berth.Actors.Protocol;
 
-/// <summary>Asks the node for its children (the actors it owns), by name.</summary>
-public sealed record GetNodeChildren
+/// <summary>Asks the node for its children (the actors it owns), by name. Node-local, as its answer is.</summary>
+public sealed record GetNodeChildren : INoSerializationVerificationNeeded
 {
     public static GetNodeChildren Instance { get; } = new();
 }
 
-/// <summary>The node's children by their kebab-case name ("containers", "images", "events"). Local handles: refs, not data.</summary>
+/// <summary>
+/// The node's children by their kebab-case name ("containers", "images", "events"). Local handles for the node's own
+/// host (HTTP API, tests): another node addresses them by path (akka.tcp://berth@host:port/user/node/containers).
+/// </summary>
 public sealed record NodeChildren(IReadOnlyDictionary<string, IActorRef> Children) : INoSerializationVerificationNeeded
 {
     public IActorRef this[string name] => Children[name];
@@ -16,7 +19,7 @@ public sealed record NodeChildren(IReadOnlyDictionary<string, IActorRef> Childre
 
 /// <summary>
 /// Published on the event stream when a parent of the node tree stopped a child for a failure it does not retry (or
-/// retried too often); the parent and the child's siblings keep running.
+/// retried too often); the parent and the child's siblings keep running. Node-local, like the event stream it is published on.
 /// </summary>
 /// <param name="Path">the stopped child's path, e.g. "/user/node/images".</param>
 /// <param name="Why">"fatal", or how often it was restarted.</param>

@@ -25,7 +25,7 @@ public sealed class ContainerActorSpecs : TestKit
     private readonly TestProbe _events;
     private readonly ContainerSettings _settings;
 
-    public ContainerActorSpecs()
+    public ContainerActorSpecs() : base(WireConfig.With())
     {
         _events = CreateTestProbe();
         _settings = new ContainerSettings(_dir.Combine("data"), _dir.Combine("exec"), "/nonexistent/berth-shim",

@@ -20,7 +20,7 @@ public sealed class ContainersActorCreateSpecs : TestKit
     private readonly TestProbe _images;
     private readonly IActorRef _containers;
 
-    public ContainersActorCreateSpecs()
+    public ContainersActorCreateSpecs() : base(WireConfig.With())
     {
         _images = CreateTestProbe();
         var settings = new ContainerSettings(_dir.Combine("data"), _dir.Combine("exec"), "/nonexistent/berth-shim",

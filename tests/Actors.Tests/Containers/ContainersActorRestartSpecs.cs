@@ -14,6 +14,8 @@ namespace Berth.Actors.Tests.Containers;
 /// </summary>
 public sealed class ContainersActorRestartSpecs : TestKit
 {
+    public ContainersActorRestartSpecs() : base(WireConfig.With()) { }
+
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private readonly TempDir _dir = new();
 

@@ -11,6 +11,8 @@ namespace Berth.Actors.Tests.Images;
 /// <summary>The "images" actor end to end on a real data root: busybox imported from the host, listed, saved, loaded, removed.</summary>
 public sealed class ImagesActorSpecs : TestKit
 {
+    public ImagesActorSpecs() : base(WireConfig.With()) { }
+
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(2);
     private readonly Scratch _scratch = new();
     private readonly RecordingSink _events = new();

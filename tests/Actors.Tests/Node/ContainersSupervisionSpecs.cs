@@ -18,6 +18,8 @@ namespace Berth.Actors.Tests.Node;
 /// </summary>
 public sealed class ContainersSupervisionSpecs : TestKit
 {
+    public ContainersSupervisionSpecs() : base(WireConfig.With()) { }
+
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private readonly TempDir _dir = new();
 

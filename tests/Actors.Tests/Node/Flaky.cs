@@ -19,8 +19,8 @@ public sealed class Flaky : ReceiveActor
 
     public static Props Props(IActorRef watcher) => Akka.Actor.Props.Create(() => new Flaky(watcher));
 
-    /// <summary>Throw <paramref name="Cause"/> while handling this message.</summary>
-    public sealed record Fail(Exception Cause);
+    /// <summary>Throw <paramref name="Cause"/> while handling this message. A test's hand-off of an exception object: never serialized.</summary>
+    public sealed record Fail(Exception Cause) : INoSerializationVerificationNeeded;
 
     /// <summary>Count one more and answer with the count this incarnation holds.</summary>
     public sealed record Count

@@ -57,6 +57,9 @@ public sealed class LocalNodes(Func<string, string>? journal = null) : IDisposab
         return ConfigurationFactory.ParseString($$"""
             akka.loglevel = WARNING
             akka.actor.provider = remote
+            # every local message is serialized on the way too, as in the actor specs (WireConfig)
+            akka.actor.serialize-messages = on
+            akka.actor.serialize-creators = off
             akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
             akka.remote.dot-netty.tcp.port = 0
             akka.actor.serializers.berth = "{{typeof(Berth.Actors.Protocol.Serialization.BerthJsonSerializer).AssemblyQualifiedName}}"

@@ -24,7 +24,7 @@ public sealed class NodeSupervisionSpecs : TestKit
     private readonly TestProbe _starts;
     private readonly TestProbe _reports;
 
-    public NodeSupervisionSpecs()
+    public NodeSupervisionSpecs() : base(WireConfig.With())
     {
         _starts = CreateTestProbe();
         _reports = CreateTestProbe();
@@ -174,7 +174,7 @@ public sealed class NodeSupervisionSpecs : TestKit
 
     private IActorRef Identify(IActorRef node, string child)
     {
-        var id = Guid.NewGuid();
+        var id = Guid.NewGuid().ToString(); // a string: the id is serialized on the way (serialize-messages), a Guid would come back as text
         Sys.ActorSelection(node.Path / child).Tell(new Identify(id));
         return ExpectMsg<ActorIdentity>(i => Equals(i.MessageId, id), Long).Subject!;
     }

@@ -13,6 +13,8 @@ namespace Berth.Actors.Tests.Node;
 /// </summary>
 public sealed class TreeSupervisorSpecs : TestKit
 {
+    public TreeSupervisorSpecs() : base(WireConfig.With()) { }
+
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
 
     [Theory]

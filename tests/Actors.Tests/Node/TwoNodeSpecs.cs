@@ -10,8 +10,8 @@ namespace Berth.Actors.Tests.Node;
 /// <summary>
 /// Two nodes in one process (<see cref="LocalNodes"/>), each with its own store: each node's containers actor knows
 /// only its own containers, and a message from one node crosses loopback remoting to the other's /user/node tree
-/// (serialised by berth's serializer, as the cluster will carry it). Only protocol records with a [Manifest] can
-/// cross today (the event log's query does; ListContainers does not yet), so the wire half asks the event logs.
+/// (serialised by berth's serializer, as the cluster will carry it): every protocol message has a [Manifest]
+/// (WireContractSpecs), so a container or image query asked from one node is answered by the other.
 /// </summary>
 public sealed class TwoNodeSpecs : IDisposable
 {
@@ -47,6 +47,38 @@ public sealed class TwoNodeSpecs : IDisposable
         // And back: a's log, asked from b, holds a's container's create.
         var found = await a.From(b, "/user/node/events").Ask<EventsFound>(new QueryEvents(0, long.MaxValue), Long);
         Assert.Contains(found.Events, e => e is { Type: "container", Action: "create" } && e.ActorId == id);
+    }
+
+    [Fact]
+    public async Task A_node_lists_and_inspects_the_others_containers_and_images_over_the_wire()
+    {
+        var a = _nodes.Start();
+        var b = _nodes.Start();
+        var imported = await a.Children[ImagesActor.Name].Ask<IImageReply>(new ImportImage(new MemoryStream(TinyRootfs()), "tiny", null, null, []), Long);
+        var imageId = Assert.IsType<ImageImported>(imported).Id;
+        var created = await a.Children[ContainersActor.Name].Ask<object>(
+            new CreateContainer("web", new ContainerConfig { Image = "tiny", Cmd = ["true"], Labels = new Dictionary<string, string> { ["tier"] = "front" } },
+                new ContainerHostConfig { RestartPolicy = new RestartPolicySpec { Name = "on-failure", MaximumRetryCount = 2 } }), Long);
+        var id = Assert.IsType<ContainerCreated>(created).Id;
+
+        // Asked from b's system, answered by a's actors: the request and the answer both cross loopback remoting.
+        var list = await a.From(b, "/user/node/containers").Ask<ContainerList>(new ListContainers(All: true, FilterSet.FromJson("{\"label\":[\"tier=front\"]}")), Long);
+        var view = Assert.Single(list.Items);
+        Assert.Equal(id, view.Id);
+        Assert.Equal("/web", view.Name);
+        Assert.Equal("front", view.Config.Labels!["tier"]);
+        Assert.Equal(2, view.HostConfig.RestartPolicy!.MaximumRetryCount);
+        Assert.Equal("created", view.State.Status);
+
+        var inspected = await a.From(b, "/user/node/images").Ask<IImageReply>(new InspectImage("tiny"), Long);
+        Assert.Equal(imageId, Assert.IsType<ImageInspected>(inspected).Image.Id);
+        Assert.Contains("tiny:latest", ((ImageInspected)inspected).Image.RepoTags);
+
+        // A refusal crosses too, with its kind.
+        var missing = await a.From(b, "/user/node/containers").Ask<object>(new InspectContainer("nope"), Long);
+        Assert.Equal(ContainerErrorKind.NotFound, Assert.IsType<ContainerError>(missing).Kind);
+        // b's own containers actor still knows none of a's.
+        Assert.Empty((await b.From(a, "/user/node/containers").Ask<ContainerList>(new ListContainers(All: true), Long)).Items);
     }
 
     private static IEnumerable<string> Names(ContainerList list) => list.Items.Select(v => v.Name.TrimStart('/'));

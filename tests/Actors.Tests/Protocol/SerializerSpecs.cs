@@ -36,6 +36,27 @@ public sealed class SerializerSpecs : Akka.TestKit.Xunit.TestKit
     }
 
     [Fact]
+    public void Error_kinds_travel_by_name_and_numbers_written_before_still_read()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(ContainerError));
+        var bytes = serializer.ToBinary(new ContainerError(ContainerErrorKind.Conflict, "in use"));
+        Assert.Contains("\"Conflict\"", System.Text.Encoding.UTF8.GetString(bytes));
+        var old = (ContainerError)serializer.FromBinary("{\"kind\":1,\"message\":\"in use\"}"u8.ToArray(), "container.error.v1");
+        Assert.Equal(ContainerErrorKind.Conflict, old.Kind);
+    }
+
+    [Fact]
+    public void An_actor_reference_comes_back_as_the_same_actor()
+    {
+        var original = new SubscribeEvents(TestActor);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(original);
+        var back = (SubscribeEvents)serializer.FromBinary(serializer.ToBinary(original), serializer.Manifest(original));
+        Assert.Equal(TestActor, back.Subscriber);
+        back.Subscriber.Tell("reached");
+        ExpectMsg("reached");
+    }
+
+    [Fact]
     public void An_unknown_manifest_is_a_serialization_error_not_a_crash()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(EventRecorded));

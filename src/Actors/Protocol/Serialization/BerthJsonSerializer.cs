@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 
@@ -9,7 +10,9 @@ namespace Berth.Actors.Protocol.Serialization;
 
 /// <summary>
 /// The one serializer of every <see cref="IBerthMessage"/>: System.Text.Json with the stable manifest from
-/// each type's <see cref="ManifestAttribute"/>, so renaming a class never breaks the journal.
+/// each type's <see cref="ManifestAttribute"/>, so renaming a class never breaks the journal or a node of another version.
+/// Actor references travel as their full path (resolved again by the receiving system); enums travel by name, so
+/// adding a member never shifts the meaning of another (numbers written before are still read).
 /// </summary>
 public sealed class BerthJsonSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -24,7 +27,10 @@ public sealed class BerthJsonSerializer(ExtendedActorSystem system) : Serializer
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new ActorRefConverter(system), new JsonStringEnumConverter() },
+    };
 
     public override int Identifier => Id;
 
@@ -34,9 +40,29 @@ public sealed class BerthJsonSerializer(ExtendedActorSystem system) : Serializer
     public override string Manifest(object o) => Manifests.TryGetValue(o.GetType(), out var m)
         ? m : throw new SerializationException($"{o.GetType()} has no [Manifest]: it cannot be stored or sent");
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json);
+    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), _json);
 
     public override object FromBinary(byte[] bytes, string manifest) => Types.TryGetValue(manifest, out var t)
-        ? JsonSerializer.Deserialize(bytes, t, Json) ?? throw new SerializationException($"null payload for {manifest}")
+        ? JsonSerializer.Deserialize(bytes, t, _json) ?? throw new SerializationException($"null payload for {manifest}")
         : throw new SerializationException($"unknown manifest {manifest}"); // lets remoting drop, not disconnect
+
+    /// <summary>
+    /// An <see cref="IActorRef"/> as Akka writes it for the transport at hand (with this node's address when it goes to
+    /// another node), resolved by the receiving system into a reference that reaches the original actor.
+    /// </summary>
+    private sealed class ActorRefConverter(ExtendedActorSystem system) : JsonConverter<IActorRef>
+    {
+        public override bool HandleNull => true;
+
+        public override IActorRef? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? null
+            : reader.GetString() is { Length: > 0 } path ? system.Provider.ResolveActorRef(path)
+            : ActorRefs.Nobody;
+
+        public override void Write(Utf8JsonWriter writer, IActorRef? value, JsonSerializerOptions options)
+        {
+            if (value is null) writer.WriteNullValue();
+            else writer.WriteStringValue(value is Nobody ? "" : Akka.Serialization.Serialization.SerializedActorPath(value));
+        }
+    }
 }
