@@ -30,15 +30,16 @@ public sealed class EventLogActor : ReceiveActor
     private readonly HashSet<IActorRef> _subscribers = [];
     private readonly JournalSlot _journal;
     private readonly int _capacity;
-    private readonly ICurrentEventsByTagQuery _history;
+    private readonly string _readJournalPluginId;
     private readonly IMaterializer _materializer;
+    private Task<ICurrentEventsByTagQuery>? _history;
     private int _sinceTrim;
 
     public EventLogActor(string readJournalPluginId, int capacity = DefaultCapacity)
     {
         _capacity = capacity;
+        _readJournalPluginId = readJournalPluginId;
         _journal = new JournalSlot(Context, Name);
-        _history = PersistenceQuery.Get(Context.System).ReadJournalFor<ICurrentEventsByTagQuery>(readJournalPluginId);
         _materializer = Context.Materializer();
 
         Receive<RecordEvent>(cmd =>
@@ -54,7 +55,7 @@ public sealed class EventLogActor : ReceiveActor
             var replyTo = Sender;
             Flushed(_journal.Writer).PipeTo(replyTo, success: () => EventsFlushed.Instance);
         });
-        Receive<QueryEvents>(q => Stored(_journal.Writer, q).PipeTo(Sender));
+        Receive<QueryEvents>(q => Stored(_journal.Writer, History(), q).PipeTo(Sender));
         Receive<SubscribeEvents>(s => { _subscribers.Add(s.Subscriber); Context.Watch(s.Subscriber); Sender.Tell(Subscribed.Instance); });
         Receive<UnsubscribeEvents>(s => { _subscribers.Remove(s.Subscriber); Context.Unwatch(s.Subscriber); });
         Receive<JournalWriter.AppendFailed>(f => _journal.Handle(f));
@@ -66,6 +67,7 @@ public sealed class EventLogActor : ReceiveActor
     {
         _journal.StartWithoutReplay();
         Trim();
+        History();
     }
 
     /// <summary>Its only child is the journal writer, which the slot replaces when it stops: the tree's rule applies.</summary>
@@ -84,12 +86,32 @@ public sealed class EventLogActor : ReceiveActor
         catch (AskTimeoutException) { }
     }
 
+    /// <summary>
+    /// The read journal, made once (again after a failure). Akka.Persistence.Sql's read journal blocks whoever makes it
+    /// until the write journal has its tables (5 s at most, then it throws; a busy start can take longer): so it is made
+    /// on the thread pool, never on this actor's thread, a few times over before a query fails.
+    /// </summary>
+    private Task<ICurrentEventsByTagQuery> History()
+    {
+        if (_history is { IsFaulted: false, IsCanceled: false }) return _history;
+        var system = Context.System;
+        var id = _readJournalPluginId;
+        return _history = Task.Run(() =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try { return PersistenceQuery.Get(system).ReadJournalFor<ICurrentEventsByTagQuery>(id); }
+                catch (Exception) when (attempt < 3) { }
+            }
+        });
+    }
+
     /// <summary>The stored events in the query's time range, in the order they were recorded (the journal's ordering).</summary>
-    private async Task<EventsFound> Stored(IActorRef writer, QueryEvents q)
+    private async Task<EventsFound> Stored(IActorRef writer, Task<ICurrentEventsByTagQuery> history, QueryEvents q)
     {
         // After the flush every event recorded before the query is in the journal, so the history holds it.
         await Flushed(writer);
-        var events = await _history.CurrentEventsByTag(EventTags.EngineEvent, Offset.NoOffset())
+        var events = await (await history).CurrentEventsByTag(EventTags.EngineEvent, Offset.NoOffset())
             .Select(envelope => envelope.Event)
             .Where(stored => stored is EventRecorded r && r.Event.TimeNano >= q.SinceNano && r.Event.TimeNano <= q.UntilNano)
             .Select(stored => ((EventRecorded)stored).Event)
