@@ -37,7 +37,7 @@ public abstract class PersistenceSpecs
 
         var (host, events) = await StartSystem(store, dir.Path);
         events.Tell(new RecordEvent(recorded));
-        var seen = await events.Ask<EventsFound>(new QueryEvents(stamp, long.MaxValue), TimeSpan.FromSeconds(10));
+        var seen = await events.Ask<EventsFound>(new QueryEvents(stamp, long.MaxValue), TimeSpan.FromSeconds(30));
         Assert.Single(seen.Events);
         await host.StopAsync();
         host.Dispose();
