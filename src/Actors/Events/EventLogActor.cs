@@ -62,7 +62,10 @@ public sealed class EventLogActor : ReceiveActor
         Receive<Terminated>(t => { if (!_journal.Handle(t)) _subscribers.Remove(t.ActorRef); });
     }
 
-    /// <summary>Nothing to replay: the log holds no state of its events. A trim at start bounds what earlier runs left.</summary>
+    /// <summary>
+    /// Nothing to replay: the log holds no state of its events. A trim at start bounds what earlier runs left; the read
+    /// journal is made now, so its ordering tracker has caught up with the journal by the first query.
+    /// </summary>
     protected override void PreStart()
     {
         _journal.StartWithoutReplay();
