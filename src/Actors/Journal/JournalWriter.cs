@@ -7,15 +7,21 @@ namespace Berth.Actors.Journal;
 /// Persists and replays the events of a parent that is not itself persistent. Akka stops a persistent actor whose
 /// write failed (a full disk, a lost database); here that is only this writer: it answers the write with the error,
 /// and its parent (through <see cref="JournalSlot"/>) puts a new writer in its place, so the parent, its children and
-/// everyone waiting on them carry on. Keeps only the latest snapshot.
+/// everyone waiting on them carry on. Keeps only the latest snapshot. A writer that replays nothing to its parent
+/// skips recovery: it reads only the highest sequence number, so it writes after the stored events.
 /// </summary>
 public sealed class JournalWriter : ReceivePersistentActor
 {
+    private readonly bool _replay;
+
     public override string PersistenceId { get; }
+
+    public override Recovery Recovery => _replay ? Recovery.Default : Recovery.None;
 
     public JournalWriter(string persistenceId, bool replay)
     {
         PersistenceId = persistenceId;
+        _replay = replay;
         var parent = Context.Parent;
         Recover<SnapshotOffer>(o => { if (replay) parent.Tell(new Replayed(o.Snapshot)); });
         Recover<RecoveryCompleted>(_ => { if (replay) parent.Tell(Recovered.Instance); });
@@ -25,6 +31,7 @@ public sealed class JournalWriter : ReceivePersistentActor
         Command<Append>(a => Persist(a.Event, e => { if (a.Reply) Sender.Tell(new Appended(e)); }));
         Command<Flush>(_ => Sender.Tell(Flushed.Instance));
         Command<TakeSnapshot>(s => SaveSnapshot(s.State));
+        Command<KeepLast>(k => { if (LastSequenceNr > k.Count) DeleteMessages(LastSequenceNr - k.Count); });
         Command<SaveSnapshotSuccess>(s =>
         {
             DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
@@ -74,6 +81,9 @@ public sealed class JournalWriter : ReceivePersistentActor
     /// <summary>Saves <paramref name="State"/> as of every append sent before it, and drops the older snapshot and events.</summary>
     public sealed record TakeSnapshot(object State) : INoSerializationVerificationNeeded;
 
+    /// <summary>Deletes the stored events older than the last <paramref name="Count"/> (as of every append sent before it).</summary>
+    public sealed record KeepLast(long Count) : INoSerializationVerificationNeeded;
+
     /// <summary>During the first writer's recovery: a stored snapshot or event, oldest first.</summary>
     public sealed record Replayed(object Payload) : INoSerializationVerificationNeeded;
 
@@ -96,6 +106,9 @@ public sealed class JournalSlot(IActorContext context, string persistenceId)
 
     /// <summary>The first writer: it replays the stored snapshot and events to the parent, then <see cref="JournalWriter.Recovered"/>.</summary>
     public void Start() => Spawn(replay: true);
+
+    /// <summary>The first writer of a parent that keeps no state from its events (it reads them by query): nothing is replayed.</summary>
+    public void StartWithoutReplay() => Spawn(replay: false);
 
     /// <summary>Call on every <see cref="JournalWriter.AppendFailed"/> and <see cref="Terminated"/>; true when it was about this slot's writer.</summary>
     public bool Handle(object message)

@@ -9,8 +9,11 @@ using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Node;
 
-/// <summary>What one node's actors are made from: the containers' settings, the opened image store, the events window.</summary>
-public sealed record NodeSettings(ContainerSettings Containers, ImageStore Images, int EventCapacity = EventLogState.DefaultCapacity);
+/// <summary>
+/// What one node's actors are made from: the containers' settings, the opened image store, the read journal (plugin id)
+/// the event log's history is queried from, and how many events the log keeps.
+/// </summary>
+public sealed record NodeSettings(ContainerSettings Containers, ImageStore Images, string EventsReadJournal, int EventCapacity = EventLogActor.DefaultCapacity);
 
 /// <summary>One child of the node: its kebab-case name and its props, made from the siblings created before it (by name).</summary>
 public sealed record NodeChild(string Name, Func<IReadOnlyDictionary<string, IActorRef>, Props> Props);
@@ -37,7 +40,7 @@ public sealed partial class NodeActor : ReceiveActor
     /// <summary>berthd's children, in creation order: the event log first (everyone reports to it), images before containers (which ask it).</summary>
     public static IReadOnlyList<NodeChild> Layout(NodeSettings settings) =>
     [
-        new(EventLogActor.Name, _ => Akka.Actor.Props.Create(() => new EventLogActor(settings.EventCapacity))),
+        new(EventLogActor.Name, _ => Akka.Actor.Props.Create(() => new EventLogActor(settings.EventsReadJournal, settings.EventCapacity))),
         new(ImagesActor.Name, made => ImagesActor.Props(settings.Images, new EventLogSink(made[EventLogActor.Name]), awaitContainers: true)),
         new(ContainersActor.Name, made => ContainersActor.Props(settings.Containers, made[ImagesActor.Name], new EventLogSink(made[EventLogActor.Name]))),
     ];

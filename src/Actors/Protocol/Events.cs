@@ -14,7 +14,7 @@ public sealed record EngineEvent(
 [Manifest("events.record.v1")]
 public sealed record RecordEvent(EngineEvent Event) : IBerthMessage;
 
-/// <summary>Journal entry: an event was recorded.</summary>
+/// <summary>Journal entry: an event was recorded (stored tagged, see <c>EventTags</c>; the history is a query by tag).</summary>
 [Manifest("events.recorded.v1")]
 public sealed record EventRecorded(EngineEvent Event) : IBerthMessage;
 
@@ -34,10 +34,6 @@ public sealed record SubscribeEvents(Akka.Actor.IActorRef Subscriber) : IBerthMe
 
 [Manifest("events.unsubscribe.v1")]
 public sealed record UnsubscribeEvents(Akka.Actor.IActorRef Subscriber) : IBerthMessage;
-
-/// <summary>Snapshot of the event log.</summary>
-[Manifest("events.snapshot.v1")]
-public sealed record EventLogSnapshot(IReadOnlyList<EngineEvent> Events) : IBerthMessage;
 
 /// <summary>Answered with <see cref="EventsFlushed"/> once every event recorded before it is in the journal (used at shutdown).</summary>
 [Manifest("events.flush.v1")]

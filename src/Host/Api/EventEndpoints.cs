@@ -8,7 +8,7 @@ using Berth.Host.Hosting;
 
 namespace Berth.Host.Api;
 
-/// <summary>GET /events: stored events since `since` (they survive restarts), then live ones until `until` or disconnect.</summary>
+/// <summary>GET /events: stored events since `since` (a query over the journal: they survive restarts), then live ones until `until` or disconnect.</summary>
 public static class EventEndpoints
 {
     public static void Map(IEndpointRouteBuilder api) => api.MapGet("/events", Stream).EndsWhenClientCloses();
@@ -34,12 +34,17 @@ public static class EventEndpoints
             await ctx.Response.StartAsync(ctx.RequestAborted);
             await ctx.Response.Body.FlushAsync(ctx.RequestAborted); // headers now: clients wait for them
 
-            long last = 0;
+            // The history (a query over the journal) and the live part overlap by the events recorded between the
+            // subscription and the query: those are sent once, from the history. Stamps are unique (EventLogSink).
+            var sent = new HashSet<long>();
             if (since != null)
             {
                 var stored = await log.Ask<EventsFound>(new QueryEvents(since.Value, until ?? long.MaxValue), TimeSpan.FromSeconds(30), ctx.RequestAborted);
-                foreach (var e in stored.Events.Where(filter.Matches)) await Write(ctx, e);
-                last = stored.Events.Count > 0 ? stored.Events[^1].TimeNano : 0;
+                foreach (var e in stored.Events)
+                {
+                    sent.Add(e.TimeNano);
+                    if (filter.Matches(e)) await Write(ctx, e);
+                }
             }
             if (until != null && until <= now.ToUnixTimeMilliseconds() * 1_000_000) return;
 
@@ -50,7 +55,7 @@ public static class EventEndpoints
             try
             {
                 await foreach (var e in channel.Reader.ReadAllAsync(stop.Token))
-                    if (e.TimeNano > last && filter.Matches(e)) await Write(ctx, e);
+                    if (!sent.Contains(e.TimeNano) && filter.Matches(e)) await Write(ctx, e);
             }
             catch (OperationCanceledException) when (!ctx.RequestAborted.IsCancellationRequested) { /* until reached */ }
         }

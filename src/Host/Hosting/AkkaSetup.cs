@@ -46,7 +46,7 @@ public static class AkkaSetup
                     ContainerPaths.Tighten(options.DataRoot, options.ExecRoot);
                     var containers = new ContainerSettings(options.DataRoot, options.ExecRoot, Path.Combine(AppContext.BaseDirectory, "berth-shim"),
                         runtimes.All, runtimes.Default, options.LogOpts);
-                    var node = system.ActorOf(NodeActor.Props(new NodeSettings(containers, store)), NodeActor.Name);
+                    var node = system.ActorOf(NodeActor.Props(new NodeSettings(containers, store, JournalPlugins.ReadJournalId)), NodeActor.Name);
                     registry.Register<NodeKey>(node);
                     // Host reaches the node's actors through the refs the node hands out; it makes none of them.
                     var children = node.Ask<NodeChildren>(GetNodeChildren.Instance, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();

@@ -10,7 +10,8 @@ namespace Berth.Host.Persistence;
 /// berth_snapshot) into Akka.Persistence.Sql's tables, once, on the first start of a newer berthd, in one transaction:
 /// either every row moves or none does. The old tables are renamed with a _0_1_0 suffix, not dropped, so a user can
 /// still go back; their presence under the old names is what marks a store as not yet migrated. Payloads move as
-/// they are (same serializer id, same manifest), so old manifests keep decoding.
+/// they are (same serializer id, same manifest), so old manifests keep decoding; the event log's snapshot becomes
+/// tagged journal rows (<see cref="EventHistoryMigration"/>).
 /// </summary>
 public static class StoreMigration
 {
@@ -25,6 +26,7 @@ public static class StoreMigration
         await using var connection = StoreConnection.Open(provider, connectionString);
         await connection.OpenAsync();
         await using var tx = await connection.BeginTransactionAsync();
+        await EventHistoryMigration.ExpandSnapshot(connection, tx);
         // Oldest first, so the journal's global ordering (what the read journal pages by) follows the old write times.
         var events = await Execute(connection, tx, """
             INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
@@ -36,12 +38,15 @@ public static class StoreMigration
             INSERT INTO journal (created, deleted, persistence_id, sequence_number, message, manifest, identifier, writer_uuid)
             SELECT 0, TRUE, h.persistence_id, h.sequence_nr, @empty, '', NULL, NULL
             FROM berth_journal_highest h
-            WHERE NOT EXISTS (SELECT 1 FROM berth_journal j WHERE j.persistence_id = h.persistence_id AND j.sequence_nr >= h.sequence_nr)
+            WHERE NOT EXISTS (SELECT 1 FROM journal j WHERE j.persistence_id = h.persistence_id AND j.sequence_number >= h.sequence_nr)
             """, ("@empty", Array.Empty<byte>()));
+        await EventHistoryMigration.Tag(connection, tx);
+        // The event log's snapshot is journal rows now (ExpandSnapshot).
         await Execute(connection, tx, """
             INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot, manifest, serializer_id)
             SELECT persistence_id, sequence_nr, created_at, payload, payload_manifest, serializer_id FROM berth_snapshot
-            """);
+            WHERE persistence_id <> @events
+            """, ("@events", EventHistoryMigration.PersistenceId));
         foreach (var table in OldTables)
             await Execute(connection, tx, $"ALTER TABLE {table} RENAME TO {table}_0_1_0");
         await tx.CommitAsync();

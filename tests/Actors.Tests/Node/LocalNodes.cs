@@ -16,9 +16,8 @@ namespace Berth.Actors.Tests.Node;
 /// every data root.
 /// </summary>
 /// <param name="journal">
-/// HOCON for a node's journal and snapshot store, given its data root. Default: Akka's in-memory journal (one per
-/// ActorSystem, so never shared) and the local snapshot store under the data root. A spec that wants real SQL passes
-/// its plugin here with a database file under the data root.
+/// HOCON for a node's journal, snapshot store and read journal (<see cref="SqliteStore.ReadJournalId"/>), given its
+/// data root. Default: <see cref="SqliteStore"/>, a SQLite file under the data root (one per node, so never shared).
 /// </param>
 public sealed class LocalNodes(Func<string, string>? journal = null) : IDisposable
 {
@@ -36,7 +35,7 @@ public sealed class LocalNodes(Func<string, string>? journal = null) : IDisposab
         var settings = new NodeSettings(
             new ContainerSettings(dataRoot, dir.Combine("exec"), "/nonexistent/berth-shim",
                 new Dictionary<string, string> { ["berth-runtime"] = "/nonexistent/berth-runtime" }, "berth-runtime"),
-            ImageStore.Open(dataRoot));
+            ImageStore.Open(dataRoot), SqliteStore.ReadJournalId);
         var node = system.ActorOf(NodeActor.Props(settings), NodeActor.Name);
         var children = node.Ask<NodeChildren>(GetNodeChildren.Instance, Timeout).GetAwaiter().GetResult();
         var started = new LocalNode(system, dir, dataRoot, node, children);
@@ -49,11 +48,7 @@ public sealed class LocalNodes(Func<string, string>? journal = null) : IDisposab
 
     private Akka.Configuration.Config Config(string dataRoot)
     {
-        var store = journal?.Invoke(dataRoot) ?? $$"""
-            akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
-            akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.local"
-            akka.persistence.snapshot-store.local.dir = "{{Path.Combine(dataRoot, "snapshots")}}"
-            """;
+        var store = journal?.Invoke(dataRoot) ?? SqliteStore.Hocon(dataRoot);
         return ConfigurationFactory.ParseString($$"""
             akka.loglevel = WARNING
             akka.actor.provider = remote

@@ -20,12 +20,15 @@ namespace Berth.Actors.Tests.Node;
 public sealed class NodeSupervisionSpecs : TestKit
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
-    private readonly TempDir _dir = new();
+    private readonly TempDir _dir;
     private readonly TestProbe _starts;
     private readonly TestProbe _reports;
 
-    public NodeSupervisionSpecs() : base(WireConfig.With())
+    public NodeSupervisionSpecs() : this(new TempDir()) { }
+
+    private NodeSupervisionSpecs(TempDir dir) : base(WireConfig.With(SqliteStore.Hocon(Directory.CreateDirectory(dir.Combine("data")).FullName)))
     {
+        _dir = dir;
         _starts = CreateTestProbe();
         _reports = CreateTestProbe();
         Sys.EventStream.Subscribe(_reports.Ref, typeof(ChildStopped));
@@ -155,7 +158,7 @@ public sealed class NodeSupervisionSpecs : TestKit
         var settings = new NodeSettings(
             new ContainerSettings(_dir.Combine("data"), _dir.Combine("exec"), "/nonexistent/berth-shim",
                 new Dictionary<string, string> { ["berth-runtime"] = "/nonexistent/berth-runtime" }, "berth-runtime"),
-            ImageStore.Open(_dir.Combine("data")));
+            ImageStore.Open(_dir.Combine("data")), SqliteStore.ReadJournalId);
         var layout = NodeActor.Layout(settings)
             .Append(new NodeChild("flaky", _ => Flaky.Props(_starts.Ref)))
             .Append(new NodeChild("steady", _ => Flaky.Props(CreateTestProbe().Ref)))

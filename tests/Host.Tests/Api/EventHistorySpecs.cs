@@ -57,4 +57,37 @@ public sealed class EventHistorySpecs : IAsyncLifetime
         var json = await Berth("events", "--since", since.ToString(), "--until", until.ToString(), "--filter", "event=die", "--format", "json");
         Assert.Equal("0", JsonDocument.Parse(json.Stdout).RootElement.GetProperty("Actor").GetProperty("Attributes").GetProperty("exitCode").GetString());
     }
+
+    [Fact]
+    public async Task Following_from_the_past_shows_the_history_then_the_live_events_each_once_in_order()
+    {
+        // Seconds with a fraction, as the CLI sends them: after the import's events, before the tags.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var since = $"{now / 1000}.{now % 1000:D3}000000";
+        using var http = UnixHttp.Client(_d.Socket);
+        for (var i = 1; i <= 3; i++) await Tag($"past:{i}");
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var response = await http.GetAsync($"/v1.41/events?since={since}&filters=%7B%22event%22%3A%5B%22tag%22%5D%7D",
+            HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var names = new List<string>();
+        async Task Read(int until)
+        {
+            while (names.Count < until && await lines.ReadLineAsync(timeout.Token) is { } line)
+                names.Add(JsonDocument.Parse(line).RootElement.GetProperty("Actor").GetProperty("Attributes").GetProperty("name").GetString()!);
+        }
+        // The history (read from the journal) first; then, on the same stream, what happens from now on.
+        await Read(3);
+        for (var i = 1; i <= 2; i++) await Tag($"live:{i}");
+        await Read(5);
+        Assert.Equal(["past:1", "past:2", "past:3", "live:1", "live:2"], names);
+
+        async Task Tag(string reference)
+        {
+            var colon = reference.IndexOf(':');
+            var tag = await http.PostAsync($"/v1.41/images/busybox/tag?repo={reference[..colon]}&tag={reference[(colon + 1)..]}", null);
+            Assert.True(tag.IsSuccessStatusCode, await tag.Content.ReadAsStringAsync());
+        }
+    }
 }

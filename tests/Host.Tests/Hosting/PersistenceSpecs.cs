@@ -37,7 +37,7 @@ public abstract class PersistenceSpecs
 
         var (host, events) = await StartSystem(store, dir.Path);
         events.Tell(new RecordEvent(recorded));
-        var seen = await events.Ask<EventsFound>(new QueryEvents(stamp, long.MaxValue), TimeSpan.FromSeconds(10));
+        var seen = await events.Ask<EventsFound>(new QueryEvents(stamp, long.MaxValue), TimeSpan.FromSeconds(30));
         Assert.Single(seen.Events);
         await host.StopAsync();
         host.Dispose();
@@ -100,13 +100,20 @@ public sealed class PostgresPersistenceSpecs : PersistenceSpecs, IAsyncLifetime
         try
         {
             events.Tell(new RecordEvent(new EngineEvent("image", "tag", "sha256:x", new Dictionary<string, string>(), 1)));
-            await events.Ask<EventsFound>(new QueryEvents(0, long.MaxValue), TimeSpan.FromSeconds(30));
+            var found = await events.Ask<EventsFound>(new QueryEvents(0, long.MaxValue), TimeSpan.FromSeconds(30));
+            Assert.Equal(["sha256:x"], found.Events.Select(e => e.ActorId));
         }
         finally { await host.StopAsync(); host.Dispose(); }
         var psql = await Run.Program("/usr/bin/psql", ["-h", "127.0.0.1", "-p", _pg.Port.ToString(), "-U", "postgres", "-d", "berth", "-tAc",
             "select count(*) from journal where persistence_id = 'events'"], new Dictionary<string, string> { ["PGPASSWORD"] = "berth" });
         Assert.True(psql.ExitCode == 0, psql.ToString());
         Assert.True(int.Parse(psql.Stdout.Trim()) >= 1);
+        // Stored tagged, in the tag table the history query reads: the engine-event tag and the event's type.
+        var tags = await Run.Program("/usr/bin/psql", ["-h", "127.0.0.1", "-p", _pg.Port.ToString(), "-U", "postgres", "-d", "berth", "-tAc",
+            "select t.tag from tags t join journal j on j.ordering = t.ordering_id where j.persistence_id = 'events' order by t.tag"],
+            new Dictionary<string, string> { ["PGPASSWORD"] = "berth" });
+        Assert.True(tags.ExitCode == 0, tags.ToString());
+        Assert.Equal(["engine-event", "image"], tags.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         async Task<(IHost, IActorRef)> Start(string dataRoot)
         {

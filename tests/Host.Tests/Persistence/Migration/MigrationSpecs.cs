@@ -18,7 +18,7 @@ namespace Berth.Host.Tests.Persistence.Migration;
 public abstract class MigrationSpecs : IAsyncLifetime
 {
     protected readonly TempDir _dir = new("berth-test-migration");
-    private Berthd? _daemon;
+    protected Berthd? _daemon;
 
     protected string DataRoot => _dir.Combine("data");
     protected string Database => Path.Combine(DataRoot, "berth.db");
@@ -43,7 +43,7 @@ public abstract class MigrationSpecs : IAsyncLifetime
     /// <summary>The store's tables whose names start with berth_, sorted.</summary>
     protected abstract Task<List<string>> OldTables();
 
-    private Task<Berthd> StartBerthd() => Berthd.Start(_dir, StoreArguments);
+    protected Task<Berthd> StartBerthd() => Berthd.Start(_dir, StoreArguments);
 
     [Fact]
     public async Task Every_container_name_state_image_and_event_of_a_0_1_0_data_root_is_there_after_the_first_start()
@@ -94,7 +94,7 @@ public abstract class MigrationSpecs : IAsyncLifetime
         Assert.Equal(18 + 3, events.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
-    private async Task<string> Ok(params string[] args)
+    protected async Task<string> Ok(params string[] args)
     {
         var r = await Run.Docker(_daemon!.Host, args);
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -106,6 +106,38 @@ public abstract class MigrationSpecs : IAsyncLifetime
 public sealed class SqliteMigrationSpecs : MigrationSpecs
 {
     protected override string[] StoreArguments => [];
+
+    [Fact]
+    public async Task The_event_window_a_0_1_0_snapshot_held_is_history_after_the_migration()
+    {
+        // As 0.1.0 left a log past 500 events: a snapshot of the window (here three events) at sequence number 1000,
+        // the journal rows up to it deleted, the later ones (the fixture's 18 events) after it.
+        var window = Enumerable.Range(1, 3).Select(i => new Berth.Actors.Protocol.EngineEvent(
+            "container", "create", $"snap{i}", new Dictionary<string, string> { ["name"] = $"from-snapshot-{i}" }, 1_000_000_000_000_000_000L + i)).ToList();
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            using var shift = connection.CreateCommand();
+            shift.CommandText = """
+                UPDATE berth_journal SET sequence_nr = sequence_nr + 1000 WHERE persistence_id = 'events';
+                INSERT INTO berth_snapshot (persistence_id, sequence_nr, created_at, serializer_id, payload_manifest, payload)
+                VALUES ('events', 1000, 0, 4242, 'events.snapshot.v1', @payload);
+                """;
+            shift.Parameters.AddWithValue("@payload", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { Events = window },
+                Berth.Actors.Protocol.Serialization.BerthJsonSerializer.Json));
+            shift.ExecuteNonQuery();
+        }
+
+        _daemon = await StartBerthd();
+        var until = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+        var events = (await Ok("events", "--since", "0", "--until", until,
+            "--format", "{{.Actor.ID}} {{index .Actor.Attributes \"name\"}}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3 + 18, events.Length);
+        Assert.Equal(["snap1 from-snapshot-1", "snap2 from-snapshot-2", "snap3 from-snapshot-3"], events[..3]);
+        Assert.Contains(events, e => e.EndsWith(" made-only", StringComparison.Ordinal));
+        // And filtered as any other.
+        Assert.Equal("snap2", (await Ok("events", "--since", "0", "--until", until, "--filter", "container=snap2", "--format", "{{.Actor.ID}}")).Trim());
+    }
 
     protected override Task<List<string>> OldTables()
     {
