@@ -27,6 +27,9 @@ public sealed class BerthJsonSerializer(ExtendedActorSystem system) : Serializer
 
     private static readonly FrozenDictionary<string, Type> Types = Manifests.ToFrozenDictionary(kv => kv.Value, kv => kv.Key);
 
+    /// <summary>The same JSON for code that runs without an actor system (store migrations): all but actor references.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     private readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new ActorRefConverter(system), new JsonStringEnumConverter() },
