@@ -111,7 +111,7 @@ public sealed partial class ContainerActor
         var seconds = Def.Config.StopTimeout ?? 10;
         await Signal(signal);
         if (seconds >= 0)
-            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
+            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_life.Watch), Self);
     }
 
     private HealthView? CurrentHealth()

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
@@ -16,6 +17,9 @@ public abstract record Decision
 
     /// <summary>Refused with docker's message; a refusal never comes with events.</summary>
     public sealed record Rejected(ContainerErrorKind Kind, string Message) : Decision;
+
+    /// <summary>Answered at once (a wait for a container that is not running): the actor sends <see cref="Reply"/>.</summary>
+    public sealed record Answer(object Reply) : Decision;
 
     public static readonly Decision Go = new Proceed();
     public static readonly Decision Unchanged = new NotModified();
@@ -60,7 +64,47 @@ public abstract record LifeCommand
 
     /// <summary>The health checks found the run unhealthy; the container's label says what to do.</summary>
     public sealed record Unhealthy(HealthOnFailure Action) : LifeCommand;
+
+    /// <summary>
+    /// A client waits: docker wait (<see cref="WaitFor.Exit"/>, <see cref="Next"/> for next-exit; <see cref="WaitFor.Removal"/>),
+    /// or docker kill -s KILL once its signal went out (<see cref="WaitFor.Kill"/>).
+    /// </summary>
+    public sealed record Await(WaitFor For, bool Next = false) : LifeCommand;
+
+    /// <summary>
+    /// The run ended (<see cref="Died"/>, a start that failed included: not <see cref="WasStarted"/>); the waiters hear
+    /// it, then a removal, docker restart's start or the restart policy takes over.
+    /// </summary>
+    public sealed record RunEnded(ContainerDied Died, bool WasStarted, RestartPolicy Policy, bool AutoRemove) : LifeCommand;
+
+    /// <summary>The actor deleted the container's files (<see cref="Error"/> null), or could not.</summary>
+    public sealed record RemovalEnded(string? Error) : LifeCommand;
+
+    /// <summary>docker stop's timeout ran out for the run watched as <see cref="Watch"/>.</summary>
+    public sealed record StopDeadline(int Watch) : LifeCommand;
 }
+
+/// <summary>What a waiting client hears about.</summary>
+public enum WaitFor
+{
+    /// <summary>docker wait: the exit code of the run's end.</summary>
+    Exit,
+
+    /// <summary>docker wait removed: the exit code once the container is gone.</summary>
+    Removal,
+
+    /// <summary>docker stop and restart: done once the run ended.</summary>
+    Stop,
+
+    /// <summary>docker kill with SIGKILL: done once the container is not running, as dockerd's Kill answers.</summary>
+    Kill,
+
+    /// <summary>docker rm: done once the container is gone (after its run, for rm -f of a running one).</summary>
+    Remove,
+}
+
+/// <summary>A client waiting for <see cref="For"/>; the actor keeps who it is under <see cref="Ticket"/>.</summary>
+public sealed record Waiter(long Ticket, WaitFor For);
 
 /// <summary>In-memory facts of a container's life: applied like journal events, never persisted (a daemon restart begins anew).</summary>
 public abstract record LifeFact
@@ -85,6 +129,27 @@ public abstract record LifeFact
 
     /// <summary>The container is gone: it accepts nothing any more.</summary>
     public sealed record Removed : LifeFact;
+
+    /// <summary>A client waits (see <see cref="Waiter"/>).</summary>
+    public sealed record Waiting(Waiter Waiter) : LifeFact;
+
+    /// <summary>The waiter with <see cref="Ticket"/> hears <see cref="Reply"/> and waits no more.</summary>
+    public sealed record Answered(long Ticket, object Reply) : LifeFact;
+
+    /// <summary>docker stop (<see cref="ThenStart"/>: docker restart) signalled the run.</summary>
+    public sealed record Stopping(bool ThenStart) : LifeFact;
+
+    /// <summary>A stop's run ended: docker's "stop" event.</summary>
+    public sealed record StopCompleted : LifeFact;
+
+    /// <summary>docker restart's run ended: the container starts again.</summary>
+    public sealed record StartAgain : LifeFact;
+
+    /// <summary>The run of a container to be removed (rm -f, AutoRemove) ended: its files go now.</summary>
+    public sealed record RemovalDue : LifeFact;
+
+    /// <summary>The actor watches a new run's exit: reports of an earlier watch are stale.</summary>
+    public sealed record Watching : LifeFact;
 }
 
 /// <summary>Work an applied event asks of the actor at the runtime side.</summary>
@@ -95,10 +160,23 @@ public abstract record LifeEffect
 
     /// <summary>The pending restart is off.</summary>
     public sealed record CancelRestart : LifeEffect;
+
+    /// <summary>Send <see cref="Reply"/> to the client waiting under <see cref="Ticket"/>.</summary>
+    public sealed record Reply(long Ticket, object Message) : LifeEffect;
+
+    /// <summary>Record docker's event <see cref="Action"/>.</summary>
+    public sealed record Announce(string Action) : LifeEffect;
+
+    /// <summary>Start the container (docker restart's second half).</summary>
+    public sealed record Start : LifeEffect;
+
+    /// <summary>Delete the container's files.</summary>
+    public sealed record Remove : LifeEffect;
 }
 
 /// <summary>What this run's end should lead to, as the user's requests and the health checks said.</summary>
-public sealed record RunIntent(bool PolicyCanceled, bool ForHealth, string? PendingRestartReason)
+/// <param name="ThenStart">docker restart: the run is stopped to be started again.</param>
+public sealed record RunIntent(bool PolicyCanceled, bool ForHealth, string? PendingRestartReason, bool ThenStart = false)
 {
     public static readonly RunIntent None = new(false, false, null);
 }
@@ -110,6 +188,18 @@ public sealed record ContainerLife(ContainerState Run, RestartRecord Restart, Ru
     public static ContainerLife New(string id) => new(ContainerState.New(id), RestartRecord.Fresh, RunIntent.None, TimeSpan.Zero, false);
 
     public string Id => Run.Id;
+
+    /// <summary>The clients waiting on this container, in the order they came.</summary>
+    public ImmutableList<Waiter> Waiters { get; init; } = [];
+
+    /// <summary>The ticket the next waiter gets.</summary>
+    public long NextTicket { get; init; } = 1;
+
+    /// <summary>The current watch of the run's exit; a report or deadline of another watch is stale.</summary>
+    public int Watch { get; init; }
+
+    /// <summary>A docker stop or restart waits for this run to end.</summary>
+    public bool Stopping => Waiters.Any(w => w.For == WaitFor.Stop);
 }
 
 /// <summary>The result of <see cref="ContainerAggregate.Decide"/>: events to persist (journal records) or apply (<see cref="LifeFact"/>), and the reply.</summary>
@@ -149,7 +239,8 @@ public static class ContainerAggregate
                 var events = UserStopped(life, now);
                 if (s.Status == ContainerStatus.Restarting)
                     return new([.. events, new LifeFact.RestartAbandoned()], stop.ThenStart ? Decision.Unchanged : Decision.Done);
-                return new(events, s.IsRunning ? Decision.Go : Decision.Unchanged);
+                if (!s.IsRunning) return new(events, Decision.Unchanged);
+                return new([.. events, Wait(life, WaitFor.Stop), new LifeFact.Stopping(stop.ThenStart)], Decision.Go);
             }
 
             case LifeCommand.Kill kill:
@@ -165,10 +256,10 @@ public static class ContainerAggregate
             case LifeCommand.Remove remove:
                 if (s.Status == ContainerStatus.Removing) return Decided.Only(Conflict($"removal of container {id} is already in progress"));
                 if (remove.Force)
-                    return new(s.Status == ContainerStatus.Restarting ? [new LifeFact.RestartAbandoned()] : [], Decision.Go);
+                    return new(s.Status == ContainerStatus.Restarting ? [new LifeFact.RestartAbandoned(), Wait(life, WaitFor.Remove)] : [Wait(life, WaitFor.Remove)], Decision.Go);
                 if (s.IsRunning)
                     return Decided.Only(Conflict($"You cannot remove a running container {id}. Stop the container before attempting removal or force remove"));
-                return Decided.Only(Decision.Go);
+                return new([Wait(life, WaitFor.Remove)], Decision.Go);
 
             case LifeCommand.Pause:
                 return s.Status switch
@@ -224,9 +315,57 @@ public static class ContainerAggregate
                     _ => Decided.Only(Decision.Unchanged),
                 };
 
+            case LifeCommand.Await wait:
+                return wait.For switch
+                {
+                    WaitFor.Exit when !wait.Next && !s.IsRunning => Decided.Only(new Decision.Answer(new ContainerExited(s.ExitCode))),
+                    WaitFor.Kill or WaitFor.Stop when !s.IsRunning => Decided.Only(new Decision.Answer(new ContainerDone())),
+                    _ => new([Wait(life, wait.For)], Decision.Go),
+                };
+
+            case LifeCommand.RunEnded ended:
+                return RunEnded(life, ended, now);
+
+            case LifeCommand.RemovalEnded { Error: { } error }:
+                return new([new LifeFact.RemovalFailed(error),
+                    .. Answer(life, WaitFor.Remove, new ContainerError(ContainerErrorKind.Internal, $"unable to remove filesystem for {id}: {error}"))], Decision.Go);
+
+            case LifeCommand.RemovalEnded:
+            {
+                var exited = new ContainerExited(s.ExitCode);
+                return new([new LifeFact.Removed(), .. Answer(life, WaitFor.Remove, new ContainerDone()), .. Answer(life, WaitFor.Removal, exited),
+                    .. Answer(life, WaitFor.Exit, exited)], Decision.Go);
+            }
+
+            case LifeCommand.StopDeadline deadline:
+                return Decided.Only(deadline.Watch == life.Watch && s.IsRunning ? Decision.Go : Decision.Unchanged);
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command, "not a container lifecycle command");
         }
+    }
+
+    /// <summary>
+    /// After a run's end: waiting clients hear the exit (docker wait the code, stop and kill "done"); then the container
+    /// is removed (rm -f, AutoRemove), started again (docker restart), or the restart policy judges the exit.
+    /// </summary>
+    private static Decided RunEnded(ContainerLife life, LifeCommand.RunEnded ended, DateTimeOffset now)
+    {
+        var died = ended.Died;
+        // A start that failed ran for no time: the back-off goes on doubling.
+        var runLasted = ended.WasStarted && life.Run.StartedAt is { } began ? died.At - began : TimeSpan.Zero;
+        List<object> events = [died, .. Answer(life, WaitFor.Exit, new ContainerExited(died.ExitCode))];
+        if (life.Stopping) events.Add(new LifeFact.StopCompleted());
+        events.AddRange(Answer(life, WaitFor.Stop, new ContainerDone()));
+        events.AddRange(Answer(life, WaitFor.Kill, new ContainerDone()));
+        if (ended.AutoRemove || life.Waiters.Any(w => w.For == WaitFor.Remove)) events.Add(new LifeFact.RemovalDue());
+        else if (life.Intent.ThenStart) events.Add(new LifeFact.StartAgain());
+        else
+        {
+            var after = ApplyAll(life, events);
+            events.AddRange(Decide(after, new LifeCommand.JudgeRestart(ended.Policy, died.ExitCode, runLasted), now).Events);
+        }
+        return new(events, Decision.Go);
     }
 
     /// <summary>Folds one event (a journal record or a <see cref="LifeFact"/>) into the state; events it does not know leave it as it is.</summary>
@@ -234,7 +373,8 @@ public static class ContainerAggregate
     {
         ContainerStartBegun => life with { StartUnconfirmed = true },
         ContainerStarted e => life with { Run = life.Run.Started(e.Pid, e.At), Intent = RunIntent.None, StartUnconfirmed = false },
-        ContainerDied e => life with { Run = life.Run.Exited(e.ExitCode, e.At, e.OomKilled, e.Error), StartUnconfirmed = false },
+        // A death makes any pending report of the run's exit stale.
+        ContainerDied e => life with { Run = life.Run.Exited(e.ExitCode, e.At, e.OomKilled, e.Error), StartUnconfirmed = false, Watch = life.Watch + 1 },
         ContainerPaused => life with { Run = life.Run with { Status = ContainerStatus.Paused } },
         // Back to running, unless the container died while it was paused.
         ContainerUnpaused => life.Run.Status == ContainerStatus.Paused ? life with { Run = life.Run with { Status = ContainerStatus.Running } } : life,
@@ -255,6 +395,11 @@ public static class ContainerAggregate
         LifeFact.RemovalBegun => life with { Run = life.Run.Removing() },
         LifeFact.RemovalFailed e => life with { Run = life.Run with { Status = ContainerStatus.Dead, Error = e.Error } },
         LifeFact.Removed => life with { Removed = true },
+        LifeFact.Waiting e => life with { Waiters = life.Waiters.Add(e.Waiter), NextTicket = Math.Max(life.NextTicket, e.Waiter.Ticket + 1) },
+        LifeFact.Answered e => life with { Waiters = life.Waiters.RemoveAll(w => w.Ticket == e.Ticket) },
+        LifeFact.Stopping e => life with { Intent = life.Intent with { ThenStart = e.ThenStart } },
+        LifeFact.StartAgain or LifeFact.RemovalDue => life with { Intent = life.Intent with { ThenStart = false } },
+        LifeFact.Watching => life with { Watch = life.Watch + 1 },
         _ => life,
     };
 
@@ -263,6 +408,10 @@ public static class ContainerAggregate
     {
         LifeFact.RestartScheduled e => [new LifeEffect.ScheduleRestart(e.Delay)],
         LifeFact.RestartAbandoned => [new LifeEffect.CancelRestart()],
+        LifeFact.Answered e => [new LifeEffect.Reply(e.Ticket, e.Reply)],
+        LifeFact.StopCompleted => [new LifeEffect.Announce("stop")],
+        LifeFact.StartAgain => [new LifeEffect.Start()],
+        LifeFact.RemovalDue => [new LifeEffect.Remove()],
         _ => [],
     };
 
@@ -282,6 +431,12 @@ public static class ContainerAggregate
 
     private static IEnumerable<object> StoppedByUser(ContainerLife life, DateTimeOffset now) =>
         life.Restart.StoppedByUser ? [] : [new ContainerStoppedByUser(now)];
+
+    private static LifeFact.Waiting Wait(ContainerLife life, WaitFor kind) => new(new Waiter(life.NextTicket, kind));
+
+    /// <summary>Every client waiting for <paramref name="kind"/> hears <paramref name="reply"/>.</summary>
+    private static IEnumerable<object> Answer(ContainerLife life, WaitFor kind, object reply) =>
+        life.Waiters.Where(w => w.For == kind).Select(w => new LifeFact.Answered(w.Ticket, reply));
 
     private static Decision.Rejected Conflict(string message) => new(ContainerErrorKind.Conflict, message);
 
