@@ -45,7 +45,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
             // Added to the index without a stored definition: a create that failed (a full disk, a crash). Without its
             // directory: a removal whose record failed. Neither container exists (dockerd loads containers from their directories).
             if (!created && (_def == null || !Directory.Exists(Paths.Dir))) Abandon();
-            else Self.Tell(Reconnect.Instance);
+            else
+            {
+                ResumeHealth();
+                Self.Tell(Reconnect.Instance);
+            }
         });
         RecoverOps();
 

@@ -82,6 +82,24 @@ public abstract record LifeCommand
 
     /// <summary>docker stop's timeout ran out for the run watched as <see cref="Watch"/>.</summary>
     public sealed record StopDeadline(int Watch) : LifeCommand;
+
+    /// <summary>
+    /// A run began (or was found running after a daemon restart): its health checks begin with <see cref="Check"/> (null:
+    /// none configured), from <see cref="Resumed"/> for a run found alive whose health was saved.
+    /// </summary>
+    public sealed record BeginHealthChecks(HealthCheck? Check, HealthState? Resumed) : LifeCommand;
+
+    /// <summary>The run ended: no more probes; inspect goes on showing its last health.</summary>
+    public sealed record EndHealthChecks : LifeCommand;
+
+    /// <summary>A probe interval passed.</summary>
+    public sealed record HealthTick : LifeCommand;
+
+    /// <summary>
+    /// The probe of health run <see cref="HealthRun"/> came back. <see cref="OnFailure"/> is the container's
+    /// health-on-failure label; <see cref="HasShim"/> whether the run can be signalled.
+    /// </summary>
+    public sealed record HealthProbed(int HealthRun, HealthProbeResult Result, HealthOnFailure OnFailure, bool HasShim) : LifeCommand;
 }
 
 /// <summary>What a waiting client hears about.</summary>
@@ -150,6 +168,30 @@ public abstract record LifeFact
 
     /// <summary>The actor watches a new run's exit: reports of an earlier watch are stale.</summary>
     public sealed record Watching : LifeFact;
+
+    /// <summary>The health a daemon start found saved for the run it recovered (inspect shows it before the reconnect).</summary>
+    public sealed record HealthResumed(HealthState? Health) : LifeFact;
+
+    /// <summary>A run's health checks begin (a new health run: results of earlier ones are ignored).</summary>
+    public sealed record HealthChecksBegun(HealthCheck? Check, HealthState? Health) : LifeFact;
+
+    /// <summary>The run's health checks are over.</summary>
+    public sealed record HealthChecksEnded : LifeFact;
+
+    /// <summary>The next probe runs after <see cref="After"/>.</summary>
+    public sealed record ProbeScheduled(TimeSpan After) : LifeFact;
+
+    /// <summary>A probe of health run <see cref="HealthRun"/> runs now.</summary>
+    public sealed record ProbeDue(int HealthRun, HealthCheck Check) : LifeFact;
+
+    /// <summary>A probe's result folded in: the run's health is now <see cref="Health"/>.</summary>
+    public sealed record HealthProbed(HealthState Health) : LifeFact;
+
+    /// <summary>The health status changed: docker's "health_status: …" event.</summary>
+    public sealed record HealthStatusChanged(string Status) : LifeFact;
+
+    /// <summary>The health-on-failure action is taken on an unhealthy run after <see cref="FailingStreak"/> failures.</summary>
+    public sealed record HealthOnFailureTaken(HealthOnFailure Action, int FailingStreak) : LifeFact;
 }
 
 /// <summary>Work an applied event asks of the actor at the runtime side.</summary>
@@ -172,6 +214,24 @@ public abstract record LifeEffect
 
     /// <summary>Delete the container's files.</summary>
     public sealed record Remove : LifeEffect;
+
+    /// <summary>Record docker's event <see cref="Action"/> with <see cref="Attributes"/>.</summary>
+    public sealed record AnnounceWith(string Action, IReadOnlyList<KeyValuePair<string, string>> Attributes) : LifeEffect;
+
+    /// <summary>A health tick after <see cref="After"/>.</summary>
+    public sealed record ScheduleProbe(TimeSpan After) : LifeEffect;
+
+    /// <summary>No more health ticks.</summary>
+    public sealed record CancelProbes : LifeEffect;
+
+    /// <summary>Run <see cref="Check"/>'s probe in the container; its result comes back for health run <see cref="HealthRun"/>.</summary>
+    public sealed record RunProbe(int HealthRun, HealthCheck Check) : LifeEffect;
+
+    /// <summary>Keep the run's health (its file, and the containers actor's view).</summary>
+    public sealed record SaveHealth(HealthState Health) : LifeEffect;
+
+    /// <summary>Signal the run for its health: SIGKILL (<see cref="Kill"/>), or docker stop's signal and SIGKILL after the stop timeout.</summary>
+    public sealed record SignalRun(bool Kill) : LifeEffect;
 }
 
 /// <summary>What this run's end should lead to, as the user's requests and the health checks said.</summary>
@@ -200,6 +260,15 @@ public sealed record ContainerLife(ContainerState Run, RestartRecord Restart, Ru
 
     /// <summary>A docker stop or restart waits for this run to end.</summary>
     public bool Stopping => Waiters.Any(w => w.For == WaitFor.Stop);
+
+    /// <summary>The current run's health check (null: none configured, or no run began here).</summary>
+    public HealthCheck? Check { get; init; }
+
+    /// <summary>The run's health as inspect shows it (the last run's, after it ended); null without checks.</summary>
+    public HealthState? Health { get; init; }
+
+    /// <summary>A new number for each run's checks: probe results of another are ignored.</summary>
+    public int HealthRun { get; init; }
 }
 
 /// <summary>The result of <see cref="ContainerAggregate.Decide"/>: events to persist (journal records) or apply (<see cref="LifeFact"/>), and the reply.</summary>
@@ -340,6 +409,29 @@ public static class ContainerAggregate
             case LifeCommand.StopDeadline deadline:
                 return Decided.Only(deadline.Watch == life.Watch && s.IsRunning ? Decision.Go : Decision.Unchanged);
 
+            case LifeCommand.BeginHealthChecks begin:
+            {
+                var health = begin.Check == null ? null : begin.Resumed ?? HealthState.Starting;
+                return new(begin.Check == null ? [new LifeFact.HealthChecksBegun(null, null)]
+                    : [new LifeFact.HealthChecksBegun(begin.Check, health), new LifeFact.ProbeScheduled(begin.Check.Interval)], Decision.Go);
+            }
+
+            case LifeCommand.EndHealthChecks:
+                return new([new LifeFact.HealthChecksEnded()], Decision.Go);
+
+            case LifeCommand.HealthTick:
+                if (life.Check is not { } check) return Decided.Only(Decision.Unchanged);
+                return s.Status switch
+                {
+                    // No probe in a frozen container (dockerd stops its monitor while paused), but checks resume after unpause.
+                    ContainerStatus.Paused => new([new LifeFact.ProbeScheduled(check.Interval)], Decision.Go),
+                    ContainerStatus.Running => new([new LifeFact.ProbeDue(life.HealthRun, check)], Decision.Go),
+                    _ => Decided.Only(Decision.Unchanged),
+                };
+
+            case LifeCommand.HealthProbed probed:
+                return HealthProbed(life, probed, now);
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command, "not a container lifecycle command");
         }
@@ -365,6 +457,35 @@ public static class ContainerAggregate
             var after = ApplyAll(life, events);
             events.AddRange(Decide(after, new LifeCommand.JudgeRestart(ended.Policy, died.ExitCode, runLasted), now).Events);
         }
+        return new(events, Decision.Go);
+    }
+
+    /// <summary>
+    /// docker's handleProbeResult (<see cref="HealthState.After"/>): a change of status is an event, and turning
+    /// unhealthy takes the health-on-failure action (what Docker never shipped, moby 28400). The next probe follows.
+    /// </summary>
+    private static Decided HealthProbed(ContainerLife life, LifeCommand.HealthProbed probed, DateTimeOffset now)
+    {
+        var s = life.Run;
+        if (probed.HealthRun != life.HealthRun || life.Check is not { } check || life.Health is not { } before) return Decided.Only(Decision.Unchanged);
+        // The container froze while this probe ran (its exec fails or hangs): the result says nothing about its health,
+        // and the checks must go on after unpause, as from a tick that fell into the pause.
+        if (s.Status == ContainerStatus.Paused) return new([new LifeFact.ProbeScheduled(check.Interval)], Decision.Go);
+        if (s.Status != ContainerStatus.Running) return Decided.Only(Decision.Unchanged);
+        var health = before.After(probed.Result, check, s.StartedAt ?? probed.Result.Start);
+        List<object> events = [new LifeFact.HealthProbed(health)];
+        if (health.Status != before.Status)
+        {
+            events.Add(new LifeFact.HealthStatusChanged(health.StatusName));
+            if (health.Status == HealthStatus.Unhealthy && probed.OnFailure != HealthOnFailure.None && probed.HasShim)
+            {
+                events.Add(new LifeFact.HealthOnFailureTaken(probed.OnFailure, health.FailingStreak));
+                var after = ApplyAll(life, events);
+                var decided = Decide(after, new LifeCommand.Unhealthy(probed.OnFailure), now);
+                if (decided.Reply is Decision.Proceed) events.AddRange(decided.Events);
+            }
+        }
+        events.Add(new LifeFact.ProbeScheduled(check.Interval));
         return new(events, Decision.Go);
     }
 
@@ -400,6 +521,10 @@ public static class ContainerAggregate
         LifeFact.Stopping e => life with { Intent = life.Intent with { ThenStart = e.ThenStart } },
         LifeFact.StartAgain or LifeFact.RemovalDue => life with { Intent = life.Intent with { ThenStart = false } },
         LifeFact.Watching => life with { Watch = life.Watch + 1 },
+        LifeFact.HealthResumed e => life.Health == null ? life with { Health = e.Health } : life,
+        LifeFact.HealthChecksBegun e => life with { Check = e.Check, Health = e.Health, HealthRun = life.HealthRun + 1 },
+        LifeFact.HealthChecksEnded => life with { Check = null, HealthRun = life.HealthRun + 1 },
+        LifeFact.HealthProbed e => life with { Health = e.Health },
         _ => life,
     };
 
@@ -412,6 +537,18 @@ public static class ContainerAggregate
         LifeFact.StopCompleted => [new LifeEffect.Announce("stop")],
         LifeFact.StartAgain => [new LifeEffect.Start()],
         LifeFact.RemovalDue => [new LifeEffect.Remove()],
+        LifeFact.HealthChecksBegun or LifeFact.HealthChecksEnded => [new LifeEffect.CancelProbes()],
+        LifeFact.ProbeScheduled e => [new LifeEffect.ScheduleProbe(e.After)],
+        LifeFact.ProbeDue e => [new LifeEffect.RunProbe(e.HealthRun, e.Check)],
+        LifeFact.HealthProbed e => [new LifeEffect.SaveHealth(e.Health)],
+        LifeFact.HealthStatusChanged e => [new LifeEffect.Announce("health_status: " + e.Status)],
+        LifeFact.HealthOnFailureTaken e =>
+        [
+            new LifeEffect.AnnounceWith("health_on_failure: " + e.Action.ToString().ToLowerInvariant(),
+                [new("berth.reason", "unhealthy"), new("failingStreak", e.FailingStreak.ToString(System.Globalization.CultureInfo.InvariantCulture))]),
+            // Kill: the restart policy, if any, judges this death like any other. Restart and stop: docker stop's signals.
+            new LifeEffect.SignalRun(Kill: e.Action == HealthOnFailure.Kill),
+        ],
         _ => [],
     };
 
