@@ -67,7 +67,9 @@ public sealed partial class ContainerActor : IWithTimers
                     case LifeEffect.Start: Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody); break;
                     case LifeEffect.Remove: Self.Tell(RemoveAfterExit.Instance); break;
                     case LifeEffect.AnnounceWith a: Record(a.Action, [.. a.Attributes.Select(kv => (kv.Key, kv.Value))]); break;
-                    default: PerformHealth(effect); break;
+                    default:
+                        if (!PerformHealth(effect)) PerformExec(effect);
+                        break;
                 }
         }
         if (events.Any(e => e is LifeFact.RestartScheduled or LifeFact.RestartAbandoned)) Report();

@@ -136,8 +136,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     {
         var error = new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(cause));
         if (!Sender.Equals(Self)) Sender.Tell(error);
-        foreach (var w in _clients.Values.Concat(_execWaiters.Values.SelectMany(l => l)))
-            w.Tell(error);
+        foreach (var w in _clients.Values) w.Tell(error);
         if (@event is ContainerDefinition)
         {
             DeleteDirectories();
@@ -215,10 +214,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
                     break;
                 case WaitFor.Remove: Self.Tell(new RemoveContainer(_state.Id, Force: true), client); break;
                 case WaitFor.Kill: client.Tell(new ContainerDone()); break; // the signal went out; the next incarnation records the exit
+                case WaitFor.ExecExit: Self.Tell(new AwaitExecExit(w.ExecId!), client); break;
             }
         }
-        foreach (var (exec, waiters) in _execWaiters)
-            foreach (var w in waiters) Self.Tell(new AwaitExecExit(exec), w);
         base.PreRestart(reason, message);
     }
 
@@ -344,7 +342,6 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         StopHealthChecks();
         Enact(Decide(new LifeCommand.RunEnded(died, wasStarted, Policy, Def.HostConfig.AutoRemove)).Events, first: () =>
         {
-            ForgetExecs();
             if (wasStarted) Record("die", ("exitCode", died.ExitCode.ToString()));
         }, then: Report);
     }
@@ -531,7 +528,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
             new ContainerStatusView(s.StatusName, s.IsRunning, s.Status == ContainerStatus.Paused, s.Status == ContainerStatus.Restarting,
                 s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt)
                 { Health = CurrentHealth(), RestartCount = RestartCount },
-            Paths.LogPath) { ExecIDs = RunningExecIds() };
+            Paths.LogPath) { ExecIDs = _life.RunningExecIds };
     }
 
     /// <summary>Keeps the containers actor's list (ps, image usage) current.</summary>

@@ -100,6 +100,33 @@ public abstract record LifeCommand
     /// health-on-failure label; <see cref="HasShim"/> whether the run can be signalled.
     /// </summary>
     public sealed record HealthProbed(int HealthRun, HealthProbeResult Result, HealthOnFailure OnFailure, bool HasShim) : LifeCommand;
+
+    /// <summary>docker exec create, with the new exec's id; <see cref="HasShim"/>: the run's shim is there to run it.</summary>
+    public sealed record CreateExec(string ExecId, ExecSpec Spec, bool HasShim) : LifeCommand;
+
+    /// <summary>docker exec start, first half: the shim gets the process and its stdio.</summary>
+    public sealed record PrepareExec(string ExecId, bool HasShim) : LifeCommand;
+
+    /// <summary>The shim has the exec's process: it may start.</summary>
+    public sealed record ExecPrepared(string ExecId) : LifeCommand;
+
+    /// <summary>docker exec start, second half: the prepared process runs.</summary>
+    public sealed record BeginExec(string ExecId, bool HasShim) : LifeCommand;
+
+    /// <summary>The runtime reports the exec's process up.</summary>
+    public sealed record ExecStarted(string ExecId, int Pid) : LifeCommand;
+
+    /// <summary>The exec's process ended with <see cref="ExitCode"/> (or never started: 126, 127).</summary>
+    public sealed record ExecExited(string ExecId, int ExitCode) : LifeCommand;
+
+    /// <summary>A client waits for the exec's exit code.</summary>
+    public sealed record AwaitExec(string ExecId) : LifeCommand;
+
+    /// <summary>docker exec resize: only a running exec has a terminal to resize.</summary>
+    public sealed record ResizeExec(string ExecId, bool HasShim) : LifeCommand;
+
+    /// <summary>Live restore: the execs the shim of a run found alive still knows.</summary>
+    public sealed record RestoreExecs(IReadOnlyList<ExecRecord> Execs) : LifeCommand;
 }
 
 /// <summary>What a waiting client hears about.</summary>
@@ -119,10 +146,14 @@ public enum WaitFor
 
     /// <summary>docker rm: done once the container is gone (after its run, for rm -f of a running one).</summary>
     Remove,
+
+    /// <summary>An exec's start with its output attached: the exec's exit code.</summary>
+    ExecExit,
 }
 
 /// <summary>A client waiting for <see cref="For"/>; the actor keeps who it is under <see cref="Ticket"/>.</summary>
-public sealed record Waiter(long Ticket, WaitFor For);
+/// <param name="ExecId">For <see cref="WaitFor.ExecExit"/>: the exec waited for.</param>
+public sealed record Waiter(long Ticket, WaitFor For, string? ExecId = null);
 
 /// <summary>In-memory facts of a container's life: applied like journal events, never persisted (a daemon restart begins anew).</summary>
 public abstract record LifeFact
@@ -192,6 +223,24 @@ public abstract record LifeFact
 
     /// <summary>The health-on-failure action is taken on an unhealthy run after <see cref="FailingStreak"/> failures.</summary>
     public sealed record HealthOnFailureTaken(HealthOnFailure Action, int FailingStreak) : LifeFact;
+
+    /// <summary>An exec was created (<see cref="Restored"/>: found in the shim of a run found alive).</summary>
+    public sealed record ExecAdded(ExecRecord Exec, bool Restored = false) : LifeFact;
+
+    /// <summary>The exec's process is in the shim, ready to start.</summary>
+    public sealed record ExecPrepared(string ExecId) : LifeFact;
+
+    /// <summary>The exec's process runs.</summary>
+    public sealed record ExecStarted(string ExecId, int Pid) : LifeFact;
+
+    /// <summary>The exec ended (<see cref="WasRunning"/>: its process had run: docker's "exec_die").</summary>
+    public sealed record ExecEnded(string ExecId, int ExitCode, bool WasRunning) : LifeFact;
+
+    /// <summary>
+    /// The run ended: its execs are dropped, as dockerd's cleanup unregisters a stopped container's exec configs, so
+    /// inspecting one is a 404 from now on.
+    /// </summary>
+    public sealed record ExecsDropped(IReadOnlyList<string> ExecIds) : LifeFact;
 }
 
 /// <summary>Work an applied event asks of the actor at the runtime side.</summary>
@@ -232,6 +281,15 @@ public abstract record LifeEffect
 
     /// <summary>Signal the run for its health: SIGKILL (<see cref="Kill"/>), or docker stop's signal and SIGKILL after the stop timeout.</summary>
     public sealed record SignalRun(bool Kill) : LifeEffect;
+
+    /// <summary>The exec's id routes to this container from now on.</summary>
+    public sealed record RegisterExec(string ExecId) : LifeEffect;
+
+    /// <summary>Watch the running exec's exit.</summary>
+    public sealed record WatchExec(string ExecId) : LifeEffect;
+
+    /// <summary>The execs are gone: their spec files go and their ids route nowhere.</summary>
+    public sealed record ForgetExecs(IReadOnlyList<string> ExecIds) : LifeEffect;
 }
 
 /// <summary>What this run's end should lead to, as the user's requests and the health checks said.</summary>
@@ -269,6 +327,13 @@ public sealed record ContainerLife(ContainerState Run, RestartRecord Restart, Ru
 
     /// <summary>A new number for each run's checks: probe results of another are ignored.</summary>
     public int HealthRun { get; init; }
+
+    /// <summary>This run's execs by id, in memory like dockerd's, for as long as the run lasts.</summary>
+    public ImmutableDictionary<string, ExecRecord> Execs { get; init; } = ImmutableDictionary<string, ExecRecord>.Empty;
+
+    /// <summary>Exec ids of the running execs (container inspect's ExecIDs; null when none, as docker shows it).</summary>
+    public IReadOnlyList<string>? RunningExecIds =>
+        Execs.Values.Where(e => e.Running).Select(e => e.Id).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } ids ? ids : null;
 }
 
 /// <summary>The result of <see cref="ContainerAggregate.Decide"/>: events to persist (journal records) or apply (<see cref="LifeFact"/>), and the reply.</summary>
@@ -388,7 +453,9 @@ public static class ContainerAggregate
                 return wait.For switch
                 {
                     WaitFor.Exit when !wait.Next && !s.IsRunning => Decided.Only(new Decision.Answer(new ContainerExited(s.ExitCode))),
-                    WaitFor.Kill or WaitFor.Stop when !s.IsRunning => Decided.Only(new Decision.Answer(new ContainerDone())),
+                    // Only a live process has an end to wait for (a restarting container has none).
+                    WaitFor.Kill or WaitFor.Stop when s.Status is not (ContainerStatus.Running or ContainerStatus.Paused) =>
+                        Decided.Only(new Decision.Answer(new ContainerDone())),
                     _ => new([Wait(life, wait.For)], Decision.Go),
                 };
 
@@ -402,8 +469,10 @@ public static class ContainerAggregate
             case LifeCommand.RemovalEnded:
             {
                 var exited = new ContainerExited(s.ExitCode);
+                // Nobody waits on a container that is gone.
                 return new([new LifeFact.Removed(), .. Answer(life, WaitFor.Remove, new ContainerDone()), .. Answer(life, WaitFor.Removal, exited),
-                    .. Answer(life, WaitFor.Exit, exited)], Decision.Go);
+                    .. Answer(life, WaitFor.Exit, exited), .. Answer(life, WaitFor.Stop, new ContainerDone()), .. Answer(life, WaitFor.Kill, new ContainerDone()),
+                    .. Answer(life, WaitFor.ExecExit, new ExecEnded(137))], Decision.Go);
             }
 
             case LifeCommand.StopDeadline deadline:
@@ -432,6 +501,61 @@ public static class ContainerAggregate
             case LifeCommand.HealthProbed probed:
                 return HealthProbed(life, probed, now);
 
+            case LifeCommand.CreateExec create:
+                if (ExecRefusal(life, create.HasShim) is { } cannotCreate) return Decided.Only(Conflict(cannotCreate));
+                if (create.Spec.Cmd is not { Count: > 0 }) return Decided.Only(new Decision.Rejected(ContainerErrorKind.Invalid, "No exec command specified"));
+                return new([new LifeFact.ExecAdded(ExecRecord.New(create.ExecId, id, create.Spec))], Decision.Go);
+
+            case LifeCommand.PrepareExec prepare:
+            {
+                if (!life.Execs.TryGetValue(prepare.ExecId, out var exec)) return Decided.Only(NoSuchExec(prepare.ExecId));
+                if (exec.StartRefusal is { } refused) return Decided.Only(Conflict(refused));
+                if (ExecRefusal(life, prepare.HasShim) is { } refusal) return Decided.Only(Conflict(refusal));
+                return Decided.Only(Decision.Go);
+            }
+
+            case LifeCommand.ExecPrepared prepared:
+                return life.Execs.TryGetValue(prepared.ExecId, out var toPrepare) && toPrepare.Phase == ExecPhase.Created && s.Status == ContainerStatus.Running
+                    ? new([new LifeFact.ExecPrepared(prepared.ExecId)], Decision.Go)
+                    : Decided.Only(Conflict(NotRunningMessage(id)));
+
+            case LifeCommand.BeginExec begin:
+            {
+                if (!life.Execs.TryGetValue(begin.ExecId, out var exec)) return Decided.Only(NoSuchExec(begin.ExecId));
+                if (exec.Phase != ExecPhase.Prepared || !begin.HasShim) return Decided.Only(Conflict(exec.StartRefusal ?? NotRunningMessage(id)));
+                return Decided.Only(Decision.Go);
+            }
+
+            case LifeCommand.ExecStarted started:
+                return life.Execs.TryGetValue(started.ExecId, out var toStart) && toStart.Phase == ExecPhase.Prepared && s.IsRunning
+                    ? new([new LifeFact.ExecStarted(started.ExecId, started.Pid)], Decision.Go)
+                    : Decided.Only(Conflict(NotRunningMessage(id)));
+
+            case LifeCommand.ExecExited exited:
+            {
+                if (!life.Execs.TryGetValue(exited.ExecId, out var exec) || exec.Phase == ExecPhase.Exited) return Decided.Only(Decision.Unchanged);
+                return new([new LifeFact.ExecEnded(exited.ExecId, exited.ExitCode, exec.Phase == ExecPhase.Running),
+                    .. life.Waiters.Where(w => w.For == WaitFor.ExecExit && w.ExecId == exited.ExecId)
+                        .Select(w => new LifeFact.Answered(w.Ticket, new ExecEnded(exited.ExitCode)))], Decision.Go);
+            }
+
+            case LifeCommand.AwaitExec wait:
+            {
+                if (!life.Execs.TryGetValue(wait.ExecId, out var exec)) return Decided.Only(NoSuchExec(wait.ExecId));
+                if (exec.Phase == ExecPhase.Exited && exec.ExitCode is { } code) return Decided.Only(new Decision.Answer(new ExecEnded(code)));
+                return new([new LifeFact.Waiting(new Waiter(life.NextTicket, WaitFor.ExecExit, wait.ExecId))], Decision.Go);
+            }
+
+            case LifeCommand.ResizeExec resize:
+            {
+                if (!life.Execs.TryGetValue(resize.ExecId, out var exec)) return Decided.Only(NoSuchExec(resize.ExecId));
+                return Decided.Only(exec.Phase == ExecPhase.Running && resize.HasShim ? Decision.Go : Conflict($"Exec {resize.ExecId} is not running"));
+            }
+
+            case LifeCommand.RestoreExecs restore:
+                if (s.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) return Decided.Only(Decision.Unchanged);
+                return new([.. restore.Execs.Where(e => !life.Execs.ContainsKey(e.Id)).Select(e => new LifeFact.ExecAdded(e, Restored: true))], Decision.Go);
+
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command, "not a container lifecycle command");
         }
@@ -446,7 +570,13 @@ public static class ContainerAggregate
         var died = ended.Died;
         // A start that failed ran for no time: the back-off goes on doubling.
         var runLasted = ended.WasStarted && life.Run.StartedAt is { } began ? died.At - began : TimeSpan.Zero;
-        List<object> events = [died, .. Answer(life, WaitFor.Exit, new ContainerExited(died.ExitCode))];
+        // Anyone still waiting for an exec hears its recorded code, or SIGKILL's 137 for a process that went down with the container.
+        List<object> events = [];
+        if (!life.Execs.IsEmpty) events.Add(new LifeFact.ExecsDropped([.. life.Execs.Keys]));
+        events.AddRange(life.Waiters.Where(w => w.For == WaitFor.ExecExit).Select(w => new LifeFact.Answered(w.Ticket,
+            new ExecEnded(w.ExecId != null && life.Execs.TryGetValue(w.ExecId, out var exec) && exec.ExitCode is { } code ? code : 137))));
+        events.Add(died);
+        events.AddRange(Answer(life, WaitFor.Exit, new ContainerExited(died.ExitCode)));
         if (life.Stopping) events.Add(new LifeFact.StopCompleted());
         events.AddRange(Answer(life, WaitFor.Stop, new ContainerDone()));
         events.AddRange(Answer(life, WaitFor.Kill, new ContainerDone()));
@@ -495,7 +625,11 @@ public static class ContainerAggregate
         ContainerStartBegun => life with { StartUnconfirmed = true },
         ContainerStarted e => life with { Run = life.Run.Started(e.Pid, e.At), Intent = RunIntent.None, StartUnconfirmed = false },
         // A death makes any pending report of the run's exit stale.
-        ContainerDied e => life with { Run = life.Run.Exited(e.ExitCode, e.At, e.OomKilled, e.Error), StartUnconfirmed = false, Watch = life.Watch + 1 },
+        // No exec outlives its run.
+        ContainerDied e => life with
+        {
+            Run = life.Run.Exited(e.ExitCode, e.At, e.OomKilled, e.Error), StartUnconfirmed = false, Watch = life.Watch + 1, Execs = life.Execs.Clear(),
+        },
         ContainerPaused => life with { Run = life.Run with { Status = ContainerStatus.Paused } },
         // Back to running, unless the container died while it was paused.
         ContainerUnpaused => life.Run.Status == ContainerStatus.Paused ? life with { Run = life.Run with { Status = ContainerStatus.Running } } : life,
@@ -525,6 +659,11 @@ public static class ContainerAggregate
         LifeFact.HealthChecksBegun e => life with { Check = e.Check, Health = e.Health, HealthRun = life.HealthRun + 1 },
         LifeFact.HealthChecksEnded => life with { Check = null, HealthRun = life.HealthRun + 1 },
         LifeFact.HealthProbed e => life with { Health = e.Health },
+        LifeFact.ExecAdded e => life with { Execs = life.Execs.SetItem(e.Exec.Id, e.Exec) },
+        LifeFact.ExecPrepared e => WithExec(life, e.ExecId, x => x with { Phase = ExecPhase.Prepared }),
+        LifeFact.ExecStarted e => WithExec(life, e.ExecId, x => x.Started(e.Pid)),
+        LifeFact.ExecEnded e => WithExec(life, e.ExecId, x => x.Exited(e.ExitCode)),
+        LifeFact.ExecsDropped e => life with { Execs = life.Execs.RemoveRange(e.ExecIds) },
         _ => life,
     };
 
@@ -537,6 +676,15 @@ public static class ContainerAggregate
         LifeFact.StopCompleted => [new LifeEffect.Announce("stop")],
         LifeFact.StartAgain => [new LifeEffect.Start()],
         LifeFact.RemovalDue => [new LifeEffect.Remove()],
+        LifeFact.ExecAdded { Restored: false } e =>
+            [new LifeEffect.RegisterExec(e.Exec.Id), new LifeEffect.AnnounceWith("exec_create: " + e.Exec.CommandLine, [new("execID", e.Exec.Id)])],
+        LifeFact.ExecAdded e => e.Exec.Phase == ExecPhase.Running
+            ? [new LifeEffect.RegisterExec(e.Exec.Id), new LifeEffect.WatchExec(e.Exec.Id)]
+            : [new LifeEffect.RegisterExec(e.Exec.Id)],
+        LifeFact.ExecStarted e => [new LifeEffect.WatchExec(e.ExecId)],
+        LifeFact.ExecEnded { WasRunning: true } e =>
+            [new LifeEffect.AnnounceWith("exec_die", [new("execID", e.ExecId), new("exitCode", e.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture))])],
+        LifeFact.ExecsDropped e => [new LifeEffect.ForgetExecs(e.ExecIds)],
         LifeFact.HealthChecksBegun or LifeFact.HealthChecksEnded => [new LifeEffect.CancelProbes()],
         LifeFact.ProbeScheduled e => [new LifeEffect.ScheduleProbe(e.After)],
         LifeFact.ProbeDue e => [new LifeEffect.RunProbe(e.HealthRun, e.Check)],
@@ -574,6 +722,22 @@ public static class ContainerAggregate
     /// <summary>Every client waiting for <paramref name="kind"/> hears <paramref name="reply"/>.</summary>
     private static IEnumerable<object> Answer(ContainerLife life, WaitFor kind, object reply) =>
         life.Waiters.Where(w => w.For == kind).Select(w => new LifeFact.Answered(w.Ticket, reply));
+
+    private static ContainerLife WithExec(ContainerLife life, string execId, Func<ExecRecord, ExecRecord> change) =>
+        life.Execs.TryGetValue(execId, out var exec) ? life with { Execs = life.Execs.SetItem(execId, change(exec)) } : life;
+
+    /// <summary>docker's refusal for a container that cannot run an exec now, or null.</summary>
+    private static string? ExecRefusal(ContainerLife life, bool hasShim) => life.Run.Status switch
+    {
+        ContainerStatus.Paused => $"Container {life.Id} is paused, unpause the container before exec",
+        ContainerStatus.Restarting => $"Container {life.Id} is restarting, wait until the container is running",
+        ContainerStatus.Running when hasShim => null,
+        _ => NotRunningMessage(life.Id),
+    };
+
+    private static Decision.Rejected NoSuchExec(string execId) => new(ContainerErrorKind.NotFound, $"No such exec instance: {execId}");
+
+    private static string NotRunningMessage(string id) => $"Container {id} is not running";
 
     private static Decision.Rejected Conflict(string message) => new(ContainerErrorKind.Conflict, message);
 

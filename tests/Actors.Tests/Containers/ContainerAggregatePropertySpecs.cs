@@ -17,7 +17,7 @@ public sealed class ContainerAggregatePropertySpecs
     /// <summary>One thing that happens to a container: Kind picks what, A and B are its arguments.</summary>
     private sealed record Step(int Kind, int A, bool B);
 
-    private static readonly Gen<Step> Steps = Gen.Select(Gen.Int[0, 13], Gen.Int[0, 300], Gen.Bool, (k, a, b) => new Step(k, a, b));
+    private static readonly Gen<Step> Steps = Gen.Select(Gen.Int[0, 17], Gen.Int[0, 300], Gen.Bool, (k, a, b) => new Step(k, a, b));
 
     private static readonly RestartPolicy[] Policies =
         [RestartPolicy.None, new(RestartPolicyKind.Always, 0), new(RestartPolicyKind.UnlessStopped, 0), new(RestartPolicyKind.OnFailure, 3)];
@@ -115,7 +115,28 @@ public sealed class ContainerAggregatePropertySpecs
         {
             if (command is not LifeCommand.RunEnded) return;
             var after = ContainerAggregate.ApplyAll(before, decided.Events);
-            Assert.DoesNotContain(after.Waiters, w => w.For is WaitFor.Exit or WaitFor.Stop or WaitFor.Kill);
+            Assert.DoesNotContain(after.Waiters, w => w.For is WaitFor.Exit or WaitFor.Stop or WaitFor.Kill or WaitFor.ExecExit);
+        }));
+
+    [Fact]
+    public void No_exec_runs_in_a_container_that_is_not_running() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (before, command, decided) =>
+        {
+            if (command is LifeCommand.CreateExec or LifeCommand.PrepareExec or LifeCommand.BeginExec && decided.Reply is Decision.Proceed)
+                Assert.Equal(ContainerStatus.Running, before.Run.Status);
+            var after = ContainerAggregate.ApplyAll(before, decided.Events);
+            if (after.Execs.Values.Any(e => e.Running)) Assert.True(after.Run.Status is ContainerStatus.Running or ContainerStatus.Paused, after.Run.StatusName);
+            if (after.Run.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) Assert.Empty(after.Execs);
+        }));
+
+    [Fact]
+    public void An_exec_keeps_the_exit_code_it_ended_with_and_ends_once() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (before, command, decided) =>
+        {
+            if (command is not LifeCommand.ExecExited exited || !before.Execs.TryGetValue(exited.ExecId, out var exec)) return;
+            var after = ContainerAggregate.ApplyAll(before, decided.Events);
+            if (exec.Phase == ExecPhase.Exited) Assert.Equal(exec, after.Execs[exited.ExecId]);
+            else Assert.Equal((ExecPhase.Exited, exited.ExitCode), (after.Execs[exited.ExecId].Phase, after.Execs[exited.ExecId].ExitCode));
         }));
 
     /// <summary>Folds the steps into a life, showing <paramref name="check"/> every decision with the state it was made in.</summary>
@@ -151,10 +172,25 @@ public sealed class ContainerAggregatePropertySpecs
                     if (Decide(new LifeCommand.Start(ByPolicy: step.B)).Reply is Decision.Proceed)
                         Decide(new LifeCommand.RunEnded(new ContainerDied(127, now, false, "not found"), false, policy, false));
                     break;
+                case 13: Decide(new LifeCommand.CreateExec("exec" + step.A, new ExecSpec { Cmd = ["true"] }, HasShim: step.A % 7 != 0)); break;
+                case 14:
+                {
+                    var exec = AnExec(step.A);
+                    if (Decide(new LifeCommand.PrepareExec(exec, HasShim: true)).Reply is not Decision.Proceed) break;
+                    Decide(new LifeCommand.ExecPrepared(exec));
+                    if (step.B && Decide(new LifeCommand.BeginExec(exec, HasShim: true)).Reply is Decision.Proceed)
+                        Decide(new LifeCommand.ExecStarted(exec, step.A + 1000));
+                    break;
+                }
+                case 15: Decide(new LifeCommand.ExecExited(AnExec(step.A), step.A % 130)); break;
+                case 16: Decide(new LifeCommand.AwaitExec(AnExec(step.A))); break;
                 default: Decide(new LifeCommand.RunStarted(step.A + 1)); break; // a stray process report
             }
         }
         return life;
+
+        // One of the container's execs (or an unknown id when it has none).
+        string AnExec(int n) => life.Execs.IsEmpty ? "exec-unknown" : life.Execs.Keys.Order(StringComparer.Ordinal).ElementAt(n % life.Execs.Count);
 
         Decided Decide(LifeCommand command)
         {
