@@ -80,7 +80,7 @@ public sealed partial class ContainerActor
         }
         var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
         var seconds = Def.Config.StopTimeout ?? 10;
-        await Signal(signal);
+        await SignalOrLog(signal); // a run that ends just now answers with its exit instead
         if (seconds >= 0)
             Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_life.Watch), Self);
     }
