@@ -69,9 +69,9 @@ public sealed partial class ContainerActor
     /// (nor, on cgroup v1, even die of SIGKILL), so the cgroup is thawed before such a signal. Other signals
     /// (the CLI's forwarded WINCH) leave it paused.
     /// </summary>
-    private void ThawForSignal(int signal)
+    private void ThawForSignal(int signal, bool stopping)
     {
-        if (_state.Status != ContainerStatus.Paused || (signal != 9 && _stoppers.Count == 0)) return;
+        if (_state.Status != ContainerStatus.Paused || (signal != 9 && !stopping)) return;
         try { Thaw(); }
         catch (Exception e) when (e is not OutOfMemoryException) { _log.Warning("container {0}: thaw before signal {1}: {2}", _state.Id, signal, e.Message); }
     }

@@ -11,20 +11,17 @@ namespace Berth.Actors.Containers;
 /// <summary>docker exec: records of extra processes in this container; the processes themselves live in the shim.</summary>
 public sealed partial class ContainerActor
 {
-    private readonly Dictionary<string, ExecRecord> _execs = new();
-    private readonly Dictionary<string, List<IActorRef>> _execWaiters = new();
-
     /// <summary>Called once from the constructor.</summary>
     private void RegisterExecHandlers()
     {
         Command<CreateExec>(CreateExec);
         CommandAsync<PrepareExecStart>(p => PrepareExec(p.ExecId));
         CommandAsync<BeginExec>(b => BeginExecNow(b.ExecId));
-        Command<AwaitExecExit>(a => AwaitExec(a.ExecId));
-        Command<InspectExec>(i => Sender.Tell(_execs.TryGetValue(i.ExecId, out var r) ? new ExecInspected(r.View()) : NoSuchExec(i.ExecId)));
+        Command<AwaitExecExit>(a => Answer(Decide(new LifeCommand.AwaitExec(a.ExecId)), Sender));
+        Command<InspectExec>(i => Sender.Tell(_life.Execs.TryGetValue(i.ExecId, out var r) ? new ExecInspected(r.View()) : NoSuchExec(i.ExecId)));
         CommandAsync<ResizeExec>(ResizeExecNow);
-        Command<ExecExited>(e => ExecEndedWith(e.ExecId, e.ExitCode));
-        Command<ExecDetached>(d => Sender.Tell(_execs.ContainsKey(d.ExecId) ? ExecDetachedEvent(d.ExecId) : NoSuchExec(d.ExecId)));
+        Command<ExecExited>(e => Enact(Decide(new LifeCommand.ExecExited(e.ExecId, e.ExitCode)).Events));
+        Command<ExecDetached>(d => Sender.Tell(_life.Execs.ContainsKey(d.ExecId) ? ExecDetachedEvent(d.ExecId) : NoSuchExec(d.ExecId)));
         Command<ContainerDetached>(_ =>
         {
             Record("detach");
@@ -38,68 +35,39 @@ public sealed partial class ContainerActor
         return new ContainerDone();
     }
 
-    /// <summary>Exec ids of the running execs (container inspect's ExecIDs; null when none, as docker shows it).</summary>
-    private IReadOnlyList<string>? RunningExecIds()
-    {
-        var ids = _execs.Values.Where(e => e.Running).Select(e => e.Id).ToList();
-        return ids.Count > 0 ? ids : null;
-    }
-
     /// <summary>The shim of the current run, which runs execs and resizes terminals; null without one.</summary>
     private ShimClient? ExecShim => _shim?.Handle;
 
     private static ContainerError NoSuchExec(string id) => new(ContainerErrorKind.NotFound, $"No such exec instance: {id}");
 
-    /// <summary>docker's refusal for a container that cannot run an exec now, or null.</summary>
-    private string? ExecRefusal() => _state.Status switch
-    {
-        ContainerStatus.Paused => $"Container {_state.Id} is paused, unpause the container before exec",
-        ContainerStatus.Restarting => $"Container {_state.Id} is restarting, wait until the container is running",
-        ContainerStatus.Running when ExecShim != null => null,
-        _ => $"Container {_state.Id} is not running",
-    };
-
     private void CreateExec(CreateExec c)
     {
-        if (ExecRefusal() is { } refusal)
-        {
-            Sender.Tell(new ContainerError(ContainerErrorKind.Conflict, refusal));
-            return;
-        }
-        if (c.Spec.Cmd is not { Count: > 0 })
-        {
-            Sender.Tell(new ContainerError(ContainerErrorKind.Invalid, "No exec command specified"));
-            return;
-        }
-        var record = ExecRecord.New(ContainerNames.NewId(), _state.Id, c.Spec);
-        AddExec(record);
-        Record("exec_create: " + record.CommandLine, ("execID", record.Id));
-        Sender.Tell(new ExecCreated(record.Id));
-    }
-
-    private void AddExec(ExecRecord record)
-    {
-        _execs[record.Id] = record;
-        Context.Parent.Tell(new ExecRegistered(record.Id, record.ContainerId));
+        var decided = Decide(new LifeCommand.CreateExec(ContainerNames.NewId(), c.Spec, ExecShim != null));
+        if (decided.Reply is Decision.Rejected r) { Sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
+        Enact(decided.Events);
+        Sender.Tell(new ExecCreated(decided.Events.OfType<LifeFact.ExecAdded>().Single().Exec.Id));
     }
 
     /// <summary>Hands the shim the process and its stdio; the attach connects before <see cref="BeginExecNow"/> runs it.</summary>
     private async Task PrepareExec(string execId)
     {
         var sender = Sender;
-        if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
-        if (record.StartRefusal is { } refused) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, refused)); return; }
-        if (ExecShim == null || ExecRefusal() != null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, ExecRefusal() ?? $"Container {_state.Id} is not running")); return; }
+        if (Decide(new LifeCommand.PrepareExec(execId, ExecShim != null)).Reply is Decision.Rejected refused)
+        {
+            sender.Tell(new ContainerError(refused.Kind, refused.Message));
+            return;
+        }
+        var record = _life.Execs[execId];
         try
         {
             var container = OciJson.LoadSpec(Paths.Dir).Process ?? throw new IOException($"{Paths.ConfigJson} has no process");
             var process = ExecProcessSpec.Build(container, record.Spec, Layout.MergedDir);
             ExecSpecFile.Write(Paths.StateDir, execId, record.Spec);
-            await ExecShim.RegisterExecAsync(execId, JsonSerializer.SerializeToElement(process, OciJsonContext.Default.Process), record.Spec.AttachStdin);
+            await ExecShim!.RegisterExecAsync(execId, JsonSerializer.SerializeToElement(process, OciJsonContext.Default.Process), record.Spec.AttachStdin);
         }
         catch (ArgumentException e)
         {
-            _execs[execId] = record.Exited(126);
+            Enact(Decide(new LifeCommand.ExecExited(execId, 126)).Events);
             sender.Tell(new ContainerError(ContainerErrorKind.Invalid, e.Message));
             return;
         }
@@ -108,7 +76,9 @@ public sealed partial class ContainerActor
             sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {execId}: {e.Message}"));
             return;
         }
-        _execs[execId] = record with { Phase = ExecPhase.Prepared };
+        var prepared = Decide(new LifeCommand.ExecPrepared(execId));
+        if (prepared.Reply is Decision.Rejected r) { sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
+        Enact(prepared.Events);
         var s = record.Spec;
         sender.Tell(new ExecReady(execId, _state.Id, Streams, s.Tty, s.AttachStdin, s.AttachStdout, s.AttachStderr, s.DetachKeys));
     }
@@ -116,65 +86,54 @@ public sealed partial class ContainerActor
     private async Task BeginExecNow(string execId)
     {
         var sender = Sender;
-        if (!_execs.TryGetValue(execId, out var record)) { sender.Tell(NoSuchExec(execId)); return; }
-        if (record.Phase != ExecPhase.Prepared || ExecShim == null)
+        if (Decide(new LifeCommand.BeginExec(execId, ExecShim != null)).Reply is Decision.Rejected refused)
         {
-            sender.Tell(new ContainerError(ContainerErrorKind.Conflict, record.StartRefusal ?? $"Container {_state.Id} is not running"));
+            sender.Tell(new ContainerError(refused.Kind, refused.Message));
             return;
         }
+        var record = _life.Execs[execId];
         try
         {
-            var state = await ExecShim.StartExecAsync(execId);
-            _execs[execId] = record.Started(state.Pid);
+            var state = await ExecShim!.StartExecAsync(execId);
+            var started = Decide(new LifeCommand.ExecStarted(execId, state.Pid));
+            if (started.Reply is Decision.Rejected r) throw new InvalidOperationException(r.Message);
+            Enact(started.Events);
             Record("exec_start: " + record.CommandLine, ("execID", execId));
-            WatchExec(ExecShim, execId);
             sender.Tell(new ExecBegun(state.Pid, null, null));
         }
         catch (ShimException e)
         {
             // docker's wording: containerd's "OCI runtime exec failed: " around the runtime's message, ": unknown" from gRPC.
             var code = RuntimeErrors.ExitCodeFor(e.Message);
-            ExecEndedWith(execId, code);
+            Enact(Decide(new LifeCommand.ExecExited(execId, code)).Events);
             sender.Tell(new ExecBegun(0, $"OCI runtime exec failed: {e.Message}: unknown", code,
                 code is 126 or 127 ? ContainerErrorKind.Invalid : ContainerErrorKind.Internal));
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            ExecEndedWith(execId, 126);
+            Enact(Decide(new LifeCommand.ExecExited(execId, 126)).Events);
             sender.Tell(new ContainerError(ContainerErrorKind.Internal, $"exec {execId}: {e.Message}"));
         }
     }
 
-    private void WatchExec(ShimClient shim, string execId) =>
+    private void WatchExec(string execId)
+    {
+        if (ExecShim is not { } shim) return;
         // A broken wait means the shim went away with the container, which took the exec with it (SIGKILL).
         shim.WaitExecAsync(execId).PipeTo(Self, success: exit => new ExecExited(execId, exit.ExitCode), failure: _ => new ExecExited(execId, 137));
-
-    private void ExecEndedWith(string execId, int exitCode)
-    {
-        if (!_execs.TryGetValue(execId, out var record) || record.Phase == ExecPhase.Exited) return;
-        _execs[execId] = record.Exited(exitCode);
-        if (record.Phase == ExecPhase.Running)
-            Record("exec_die", ("execID", execId), ("exitCode", exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        if (_execWaiters.Remove(execId, out var waiters))
-            foreach (var w in waiters) w.Tell(new ExecEnded(exitCode));
-    }
-
-    private void AwaitExec(string execId)
-    {
-        if (!_execs.TryGetValue(execId, out var record)) { Sender.Tell(NoSuchExec(execId)); return; }
-        if (record.ExitCode is { } code && record.Phase == ExecPhase.Exited) { Sender.Tell(new ExecEnded(code)); return; }
-        if (!_execWaiters.TryGetValue(execId, out var list)) _execWaiters[execId] = list = [];
-        list.Add(Sender);
     }
 
     private async Task ResizeExecNow(ResizeExec r)
     {
         var sender = Sender;
-        if (!_execs.TryGetValue(r.ExecId, out var record)) { sender.Tell(NoSuchExec(r.ExecId)); return; }
-        if (record.Phase != ExecPhase.Running || ExecShim == null) { sender.Tell(new ContainerError(ContainerErrorKind.Conflict, $"Exec {r.ExecId} is not running")); return; }
+        if (Decide(new LifeCommand.ResizeExec(r.ExecId, ExecShim != null)).Reply is Decision.Rejected refused)
+        {
+            sender.Tell(new ContainerError(refused.Kind, refused.Message));
+            return;
+        }
         try
         {
-            await ExecShim.ResizeExecAsync(r.ExecId, r.Height, r.Width);
+            await ExecShim!.ResizeExecAsync(r.ExecId, r.Height, r.Width);
             sender.Tell(new ContainerDone());
         }
         catch (Exception e) when (e is ShimException or IOException)
@@ -193,18 +152,31 @@ public sealed partial class ContainerActor
             _log.Info("container {0}: cannot list its execs: {1}", _state.Id, e.Message);
             return;
         }
-        foreach (var s in states)
+        var records = states.Select(s =>
         {
-            if (_execs.ContainsKey(s.ExecId)) continue;
             var record = ExecRecord.New(s.ExecId, _state.Id, ExecSpecFile.Read(Paths.StateDir, s.ExecId) ?? SpecFromProcess(s));
-            record = s.Status switch
+            return s.Status switch
             {
                 ShimStatus.Running => record.Started(s.Pid),
                 ShimStatus.Stopped => record.Started(s.Pid).Exited(s.Exit?.ExitCode ?? 137),
                 _ => record with { Phase = ExecPhase.Prepared },
             };
-            AddExec(record);
-            if (record.Phase == ExecPhase.Running) WatchExec(shim, s.ExecId);
+        }).ToList();
+        Enact(Decide(new LifeCommand.RestoreExecs(records)).Events);
+    }
+
+    /// <summary>Performs the exec effects of an applied event; false for an effect that is not about execs.</summary>
+    private bool PerformExec(LifeEffect effect)
+    {
+        switch (effect)
+        {
+            case LifeEffect.RegisterExec r: Context.Parent.Tell(new ExecRegistered(r.ExecId, _state.Id)); return true;
+            case LifeEffect.WatchExec w: WatchExec(w.ExecId); return true;
+            case LifeEffect.ForgetExecs f:
+                foreach (var id in f.ExecIds) ExecSpecFile.Delete(Paths.StateDir, id);
+                Context.Parent.Tell(new ExecsForgotten(_state.Id, f.ExecIds));
+                return true;
+            default: return false;
         }
     }
 
@@ -219,22 +191,6 @@ public sealed partial class ContainerActor
             User = process?.User is { Uid: > 0 } or { Gid: > 0 } ? $"{process.User.Uid}:{process.User.Gid}" : "",
             WorkingDir = process?.Cwd ?? "",
         };
-    }
-
-    /// <summary>
-    /// The run ended (stop, kill, crash, restart): its execs are dropped, as dockerd's cleanup unregisters a stopped
-    /// container's exec configs, so inspecting one is a 404 from now on. Anyone still waiting for an exit hears the
-    /// recorded code, or SIGKILL's 137 for a process that went down with the container.
-    /// </summary>
-    private void ForgetExecs()
-    {
-        if (_execs.Count == 0) return;
-        foreach (var (id, waiters) in _execWaiters)
-            foreach (var w in waiters) w.Tell(new ExecEnded(_execs.TryGetValue(id, out var r) && r.ExitCode is { } code ? code : 137));
-        _execWaiters.Clear();
-        foreach (var id in _execs.Keys) ExecSpecFile.Delete(Paths.StateDir, id);
-        Context.Parent.Tell(new ExecsForgotten(_state.Id, [.. _execs.Keys]));
-        _execs.Clear();
     }
 
     private sealed record ExecExited(string ExecId, int ExitCode);

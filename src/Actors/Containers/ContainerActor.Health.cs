@@ -5,134 +5,98 @@ using Berth.Actors.Protocol;
 namespace Berth.Actors.Containers;
 
 /// <summary>
-/// Health checks: while a run lasts, a probe runs inside the container every interval (<see cref="HealthProbe"/>);
-/// <see cref="HealthState"/> folds the results; a change of status is a "health_status: …" event; and becoming
-/// unhealthy triggers the container's health-on-failure action (label berth.health-on-failure).
+/// Health checks: <see cref="ContainerAggregate"/> keeps the run's health and decides when a probe runs, what its
+/// result changes and what an unhealthy run leads to; this part runs the probes (<see cref="HealthProbe"/>), keeps the
+/// probe timer and the health file, and signals the run for health-on-failure.
 /// </summary>
 public sealed partial class ContainerActor
 {
-    private HealthCheck? _check;
-    private HealthState? _health;
-    private int _healthRun; // a new number per run: ticks and probe results of an earlier run are ignored
-    private bool _healthRecovered; // the health file was consulted for the run recorded before this daemon started
+    private const string ProbeTimer = "health-probe";
 
     private void SetUpHealth()
     {
-        Command<HealthTick>(OnHealthTick);
-        CommandAsync<HealthProbed>(OnHealthProbed);
+        Command<HealthTick>(_ => Enact(Decide(new LifeCommand.HealthTick()).Events));
+        Command<HealthProbed>(p =>
+            Enact(Decide(new LifeCommand.HealthProbed(p.Run, p.Result, HealthOnFailureLabel.Of(Def.Config), _shim != null)).Events));
+        CommandAsync<SignalForHealth>(SignalForHealthNow);
     }
 
+    /// <summary>A run began (or was found alive): a run found after a daemon restart carries on where its health was (see HealthFile); a new run starts over.</summary>
     private void StartHealthChecks()
     {
-        _healthRun++;
-        _check = HealthCheck.Of(Def.Config);
-        // A run found alive after a daemon restart carries on where its health was (see HealthFile); a new run starts over.
-        _health = _check == null ? null : HealthFile.Resume(Paths.Dir, _state.StartedAt) ?? HealthState.Starting;
-        if (_check != null) ScheduleProbe();
+        var check = HealthCheck.Of(Def.Config);
+        Enact(Decide(new LifeCommand.BeginHealthChecks(check, check == null ? null : HealthFile.Resume(Paths.Dir, _state.StartedAt))).Events);
     }
 
-    private void StopHealthChecks() => _healthRun++;
+    private void StopHealthChecks() => Enact(Decide(new LifeCommand.EndHealthChecks()).Events);
 
-    private void ScheduleProbe() =>
-        Context.System.Scheduler.ScheduleTellOnce(_check!.Interval, Self, new HealthTick(_healthRun), Self);
-
-    private void OnHealthTick(HealthTick tick)
+    /// <summary>
+    /// Once per daemon start, before any run started here: the last run's health from its file. An inspect that comes
+    /// right after a restart (before the shim is reconnected) shows it, and so does a stopped container's, as with dockerd.
+    /// </summary>
+    private void ResumeHealth()
     {
-        if (tick.Run != _healthRun || _check == null) return;
-        if (_state.Status == ContainerStatus.Paused)
-        {
-            ScheduleProbe(); // no probe in a frozen container (dockerd stops its monitor while paused), but checks resume after unpause
-            return;
-        }
-        if (_state.Status != ContainerStatus.Running) return;
-        var run = tick.Run;
-        HealthProbe.RunAsync(Paths, _check).PipeTo(Self, success: r => new HealthProbed(run, r),
-            failure: e => new HealthProbed(run, new HealthProbeResult(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, -1, e.Message)));
+        if (_def != null && HealthCheck.Of(_def.Config) != null) Enact([new LifeFact.HealthResumed(HealthFile.Resume(Paths.Dir, _state.StartedAt))]);
     }
 
-    private async Task OnHealthProbed(HealthProbed probed)
+    /// <summary>Performs the health effects of an applied event; false for an effect that is not about health.</summary>
+    private bool PerformHealth(LifeEffect effect)
     {
-        if (probed.Run != _healthRun || _check == null || _health == null) return;
-        if (_state.Status == ContainerStatus.Paused)
+        switch (effect)
         {
-            // The container froze while this probe ran (its exec fails or hangs): the result says nothing about its
-            // health, and the checks must go on after unpause, as from a tick that fell into the pause.
-            ScheduleProbe();
-            return;
+            case LifeEffect.ScheduleProbe p: Timers.StartSingleTimer(ProbeTimer, HealthTick.Instance, p.After); return true;
+            case LifeEffect.CancelProbes: Timers.Cancel(ProbeTimer); return true;
+            case LifeEffect.RunProbe p:
+                var run = p.HealthRun;
+                HealthProbe.RunAsync(Paths, p.Check).PipeTo(Self, success: r => new HealthProbed(run, r),
+                    failure: e => new HealthProbed(run, new HealthProbeResult(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, -1, e.Message)));
+                return true;
+            case LifeEffect.SaveHealth h:
+                SaveHealth(h.Health);
+                Report();
+                return true;
+            case LifeEffect.SignalRun s: Self.Tell(new SignalForHealth(s.Kill, _life.Watch)); return true;
+            default: return false;
         }
-        if (_state.Status != ContainerStatus.Running) return;
-        var before = _health.Status;
-        _health = _health.After(probed.Result, _check, _state.StartedAt ?? probed.Result.Start);
-        SaveHealth();
-        Report();
-        if (_health.Status != before)
-        {
-            Record("health_status: " + _health.StatusName);
-            if (_health.Status == HealthStatus.Unhealthy) await OnUnhealthy();
-        }
-        if (probed.Run == _healthRun) ScheduleProbe();
     }
 
-    private void SaveHealth()
+    private void SaveHealth(HealthState health)
     {
-        try { HealthFile.Save(Paths.Dir, _state.StartedAt ?? DateTimeOffset.MinValue, _health!); }
+        try { HealthFile.Save(Paths.Dir, _state.StartedAt ?? DateTimeOffset.MinValue, health); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _log.Warning("container {0}: cannot save its health to {1}: {2}", _state.Id, HealthFile.PathOf(Paths.Dir), e.Message);
         }
     }
 
-    /// <summary>What Docker never shipped (moby 28400): the container asked to be restarted, killed or stopped when unhealthy.</summary>
-    private async Task OnUnhealthy()
+    /// <summary>SIGKILL, or the stop signal then SIGKILL after the stop timeout like docker stop (without a caller to answer).</summary>
+    private async Task SignalForHealthNow(SignalForHealth s)
     {
-        var action = HealthOnFailureLabel.Of(Def.Config);
-        if (action == HealthOnFailure.None || _shim == null) return;
-        var verb = action.ToString().ToLowerInvariant();
-        Record("health_on_failure: " + verb, ("berth.reason", "unhealthy"), ("failingStreak", _health!.FailingStreak.ToString()));
-        switch (action)
+        if (s.Watch != _life.Watch) return; // that run is over
+        if (s.Kill)
         {
-            case HealthOnFailure.Kill:
-                await SignalOrLog(9); // the restart policy, if any, judges this death like any other
-                break;
-            case HealthOnFailure.Restart or HealthOnFailure.Stop:
-                // The aggregate notes why this run ends: to be restarted, or stopped on purpose (unless-stopped keeps it down).
-                var decided = ContainerAggregate.Decide(_life, new LifeCommand.Unhealthy(action), DateTimeOffset.UtcNow);
-                if (decided.Reply is not Decision.Proceed) return;
-                Enact(decided.Events);
-                await StopForHealth();
-                break;
+            await SignalOrLog(9);
+            return;
         }
-    }
-
-    /// <summary>The stop signal, then SIGKILL after the stop timeout, like docker stop (without a caller to answer).</summary>
-    private async Task StopForHealth()
-    {
         var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
         var seconds = Def.Config.StopTimeout ?? 10;
-        await Signal(signal);
+        await SignalOrLog(signal); // a run that ends just now answers with its exit instead
         if (seconds >= 0)
-            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
+            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_life.Watch), Self);
     }
 
-    private HealthView? CurrentHealth()
+    private HealthView? CurrentHealth() =>
+        _life.Health is not { } health ? null
+            : new HealthView(health.StatusName, health.FailingStreak, health.Log.Select(l => new HealthLogView(l.Start, l.End, l.ExitCode, l.Output)).ToList());
+
+    /// <summary>A probe interval passed (an Akka timer, so a tick of checks that ended never arrives).</summary>
+    private sealed record HealthTick
     {
-        RecoverHealth();
-        return _health == null ? null : new HealthView(_health.StatusName, _health.FailingStreak,
-            _health.Log.Select(l => new HealthLogView(l.Start, l.End, l.ExitCode, l.Output)).ToList());
+        public static readonly HealthTick Instance = new();
     }
-
-    /// <summary>
-    /// Once per daemon start, before any run started here: the last run's health from its file. An inspect that comes
-    /// right after a restart (before the shim is reconnected) shows it, and so does a stopped container's, as with dockerd.
-    /// </summary>
-    private void RecoverHealth()
-    {
-        if (_healthRecovered || _health != null) return;
-        _healthRecovered = true;
-        if (HealthCheck.Of(Def.Config) != null) _health = HealthFile.Resume(Paths.Dir, _state.StartedAt);
-    }
-
-    private sealed record HealthTick(int Run);
 
     private sealed record HealthProbed(int Run, HealthProbeResult Result);
+
+    /// <summary>Health-on-failure's signal for the run watched as <see cref="Watch"/>.</summary>
+    private sealed record SignalForHealth(bool Kill, int Watch);
 }

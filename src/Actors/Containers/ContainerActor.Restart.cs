@@ -29,13 +29,16 @@ public sealed partial class ContainerActor : IWithTimers
     /// Persists the journal records among a decision's events, then applies them all in order, performs their effects
     /// and runs <paramref name="then"/>. Commands wait meanwhile (Persist stashes them), so none sees half a decision.
     /// </summary>
-    private void Enact(IReadOnlyList<object> events, Action? then = null)
+    /// <param name="client">Who made the request: a waiter among the events waits under its ticket for this client.</param>
+    /// <param name="first">Runs once the records are stored, before the events are applied.</param>
+    private void Enact(IReadOnlyList<object> events, Action? then = null, IActorRef? client = null, Action? first = null)
     {
+        if (client != null)
+            foreach (var waiting in events.OfType<LifeFact.Waiting>()) _clients[waiting.Waiter.Ticket] = client;
         var journaled = events.Where(e => e is not LifeFact).ToList();
         if (journaled.Count == 0)
         {
-            ApplyAndPerform(events);
-            then?.Invoke();
+            ApplyAndPerform(events, first, then);
             return;
         }
         // Counted, not compared by reference: the handler may get a copy of the event (a journal that serializes on
@@ -45,13 +48,15 @@ public sealed partial class ContainerActor : IWithTimers
             Persist(record, _ =>
             {
                 if (--pending > 0) return;
-                ApplyAndPerform(events);
-                then?.Invoke();
+                ApplyAndPerform(events, first, then);
             });
     }
 
-    private void ApplyAndPerform(IReadOnlyList<object> events)
+    /// <summary>Clients hear their answers last, once the containers actor has the new view (a docker ps right after sees it).</summary>
+    private void ApplyAndPerform(IReadOnlyList<object> events, Action? first, Action? then)
     {
+        first?.Invoke();
+        var replies = new List<LifeEffect.Reply>();
         foreach (var e in events)
         {
             _life = ContainerAggregate.Apply(_life, e);
@@ -60,9 +65,20 @@ public sealed partial class ContainerActor : IWithTimers
                 {
                     case LifeEffect.ScheduleRestart r: Timers.StartSingleTimer(RestartTimer, BackoffElapsed.Instance, r.Delay); break;
                     case LifeEffect.CancelRestart: Timers.Cancel(RestartTimer); break;
+                    case LifeEffect.Reply r: replies.Add(r); break;
+                    case LifeEffect.Announce a: Record(a.Action); break;
+                    case LifeEffect.Start: Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody); break;
+                    case LifeEffect.Remove: Self.Tell(RemoveAfterExit.Instance); break;
+                    case LifeEffect.AnnounceWith a: Record(a.Action, [.. a.Attributes.Select(kv => (kv.Key, kv.Value))]); break;
+                    default:
+                        if (!PerformHealth(effect)) PerformExec(effect);
+                        break;
                 }
         }
         if (events.Any(e => e is LifeFact.RestartScheduled or LifeFact.RestartAbandoned)) Report();
+        then?.Invoke();
+        foreach (var r in replies)
+            if (_clients.Remove(r.Ticket, out var client)) client.Tell(r.Message);
     }
 
     /// <summary>A run began (or was found running after a daemon restart): it gets health checks; a restart by the policy is an event.</summary>
@@ -71,13 +87,6 @@ public sealed partial class ContainerActor : IWithTimers
         if (restartReason != null)
             Record("restart", ("berth.restart-reason", restartReason), ("restartCount", _life.Restart.Count.ToString()));
         StartHealthChecks();
-    }
-
-    /// <summary>Called by AfterDeath when neither removal nor docker restart takes over: the policy decides.</summary>
-    private void AfterExitPolicy(ContainerDied died, TimeSpan runLasted)
-    {
-        StopHealthChecks();
-        Enact(ContainerAggregate.Decide(_life, new LifeCommand.JudgeRestart(Policy, died.ExitCode, runLasted), DateTimeOffset.UtcNow).Events);
     }
 
     /// <summary>After the daemon (re)started and reconnected: a live run gets its health checks back; a stopped container may start with the daemon.</summary>

@@ -25,13 +25,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private ContainerLife _life;
     private readonly IContainerRuntime _runtime;
     private IContainerRun? _shim;
-    private int _generation;
-    private readonly List<IActorRef> _exitWaiters = [];
-    private readonly List<IActorRef> _removeWaiters = [];
-    private readonly List<IActorRef> _stoppers = [];
-    private readonly List<IActorRef> _killers = [];   // docker kill with SIGKILL answers once the container is not running, as dockerd's Kill does
-    private readonly List<IActorRef> _forceRemovers = [];
-    private bool _restartAfterStop;
+    private readonly Dictionary<long, IActorRef> _clients = new();   // who waits under each of the aggregate's tickets
 
     /// <param name="created">A new container, whose definition is on its way; otherwise one that must have a stored definition.</param>
     public ContainerActor(string id, ContainerSettings settings, EventLogSink events, bool created = false)
@@ -52,7 +46,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
             // Added to the index without a stored definition: a create that failed (a full disk, a crash). Without its
             // directory: a removal whose record failed. Neither container exists (dockerd loads containers from their directories).
             if (!created && (_def == null || !Directory.Exists(Paths.Dir))) Abandon();
-            else Self.Tell(Reconnect.Instance);
+            else
+            {
+                ResumeHealth();
+                Self.Tell(Reconnect.Instance);
+            }
         });
         RecoverOps();
 
@@ -65,11 +63,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         CommandAsync<StopContainer>(s => Stop(s.Timeout, Sender, restart: false));
         CommandAsync<RestartContainer>(s => Restart(s.Timeout));
         CommandAsync<KillContainer>(k => Kill(k.Ref, k.Signal));
-        CommandAsync<StopDeadline>(d => d.Generation == _generation && _state.IsRunning ? SignalOrLog(9) : Task.CompletedTask);
+        CommandAsync<StopDeadline>(d => Decide(new LifeCommand.StopDeadline(d.Watch)).Reply is Decision.Proceed ? SignalOrLog(9) : Task.CompletedTask);
         Command<WaitContainer>(Wait);
         CommandAsync<RemoveContainer>(r => Remove(r.Force, Sender));
-        CommandAsync<RemoveAfterExit>(r => RemoveNow(r.Removers));
-        CommandAsync<ShimExited>(e => e.Generation == _generation ? RunEnded(e.Exit) : Task.CompletedTask);
+        CommandAsync<RemoveAfterExit>(_ => RemoveNow());
+        CommandAsync<ShimExited>(e => e.Watch == _life.Watch ? RunEnded(e.Exit) : Task.CompletedTask);
         HandleOps();
         SetUpSelfHealing();
         RegisterExecHandlers();
@@ -139,8 +137,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     {
         var error = new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(cause));
         if (!Sender.Equals(Self)) Sender.Tell(error);
-        foreach (var w in _exitWaiters.Concat(_removeWaiters).Concat(_stoppers).Concat(_killers).Concat(_forceRemovers).Concat(_execWaiters.Values.SelectMany(l => l)))
-            w.Tell(error);
+        foreach (var w in _clients.Values) w.Tell(error);
         if (@event is ContainerDefinition)
         {
             DeleteDirectories();
@@ -206,13 +203,21 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     protected override void PreRestart(Exception reason, object message)
     {
         var running = _state.IsRunning;
-        foreach (var w in _exitWaiters) Self.Tell(new WaitContainer(_state.Id, running ? "not-running" : "next-exit"), w);
-        foreach (var w in _removeWaiters) Self.Tell(new WaitContainer(_state.Id, "removed"), w);
-        foreach (var s in _stoppers) Self.Tell(_restartAfterStop ? new RestartContainer(_state.Id, null) : new StopContainer(_state.Id, null), s);
-        foreach (var r in _forceRemovers) Self.Tell(new RemoveContainer(_state.Id, Force: true), r);
-        foreach (var k in _killers) k.Tell(new ContainerDone()); // the signal went out; the next incarnation records the exit
-        foreach (var (exec, waiters) in _execWaiters)
-            foreach (var w in waiters) Self.Tell(new AwaitExecExit(exec), w);
+        foreach (var w in _life.Waiters)
+        {
+            if (!_clients.TryGetValue(w.Ticket, out var client)) continue;
+            switch (w.For)
+            {
+                case WaitFor.Exit: Self.Tell(new WaitContainer(_state.Id, running ? "not-running" : "next-exit"), client); break;
+                case WaitFor.Removal: Self.Tell(new WaitContainer(_state.Id, "removed"), client); break;
+                case WaitFor.Stop:
+                    Self.Tell(_life.Intent.ThenStart ? new RestartContainer(_state.Id, null) : new StopContainer(_state.Id, null), client);
+                    break;
+                case WaitFor.Remove: Self.Tell(new RemoveContainer(_state.Id, Force: true), client); break;
+                case WaitFor.Kill: client.Tell(new ContainerDone()); break; // the signal went out; the next incarnation records the exit
+                case WaitFor.ExecExit: Self.Tell(new AwaitExecExit(w.ExecId!), client); break;
+            }
+        }
         base.PreRestart(reason, message);
     }
 
@@ -307,57 +312,39 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 
     private void WatchExit(IContainerRun shim)
     {
-        var generation = ++_generation;
-        shim.WaitAsync().PipeTo(Self, success: exit => new ShimExited(exit, generation), failure: _ => new ShimExited(null, generation));
+        Enact([new LifeFact.Watching()]);
+        var watch = _life.Watch;
+        shim.WaitAsync().PipeTo(Self, success: exit => new ShimExited(exit, watch), failure: _ => new ShimExited(null, watch));
     }
 
     private async Task Failed(int exitCode, string error)
     {
-        _generation++; // the shim's own exit report of this failure is stale now
         await ShutdownShim();
         TryUnmount();
-        Persist(new ContainerDied(exitCode, DateTimeOffset.UtcNow, false, error), e => AfterDeath(e, wasStarted: false));
+        Died(new ContainerDied(exitCode, DateTimeOffset.UtcNow, false, error), wasStarted: false);
     }
 
     private async Task Exited(ExitStatus exit)
     {
-        _generation++;
         // The shim's `runtime delete` and our unmount of the rootfs are independent: they overlap.
         var shutdown = ShutdownShim();
         TryUnmount();
         await shutdown;
         var at = DateTimeOffset.TryParse(exit.FinishedAt, out var f) ? f : DateTimeOffset.UtcNow;
-        var wasStarted = _state.IsRunning;
-        Persist(new ContainerDied(exit.ExitCode, at, exit.OomKilled, exit.Error), e => AfterDeath(e, wasStarted));
+        Died(new ContainerDied(exit.ExitCode, at, exit.OomKilled, exit.Error), _state.IsRunning);
     }
 
-    /// <summary>After any death (a failed start included): waiters learn the code, AutoRemove and restart take over.</summary>
-    private void AfterDeath(ContainerDied e, bool wasStarted)
+    /// <summary>
+    /// After any death (a failed start included): the aggregate answers the waiters and says what follows (removal,
+    /// docker restart's start, the restart policy); the death makes the shim's own report of it stale.
+    /// </summary>
+    private void Died(ContainerDied died, bool wasStarted)
     {
-        // A start that failed ran for no time: the back-off goes on doubling.
-        var runLasted = wasStarted && _state.StartedAt is { } began ? e.At - began : TimeSpan.Zero;
-        _life = ContainerAggregate.Apply(_life, e);
-        ForgetExecs();
-        if (wasStarted) Record("die", ("exitCode", e.ExitCode.ToString()));
-        foreach (var w in _exitWaiters) w.Tell(new ContainerExited(e.ExitCode));
-        _exitWaiters.Clear();
-        if (_stoppers.Count > 0) Record("stop");
-        foreach (var s in _stoppers.Concat(_killers)) s.Tell(new ContainerDone());
-        _stoppers.Clear();
-        _killers.Clear();
-        Report();
-        if (_forceRemovers.Count > 0 || Def.HostConfig.AutoRemove)
+        StopHealthChecks();
+        Enact(Decide(new LifeCommand.RunEnded(died, wasStarted, Policy, Def.HostConfig.AutoRemove)).Events, first: () =>
         {
-            var removers = _forceRemovers.ToList();
-            _forceRemovers.Clear();
-            Self.Tell(new RemoveAfterExit(removers));
-        }
-        else if (_restartAfterStop)
-        {
-            _restartAfterStop = false;
-            Self.Tell(new StartContainer(_state.Id), ActorRefs.Nobody);
-        }
-        else AfterExitPolicy(e, runLasted);
+            if (wasStarted) Record("die", ("exitCode", died.ExitCode.ToString()));
+        }, then: Report);
     }
 
     private async Task ShutdownShim()
@@ -397,14 +384,12 @@ public sealed partial class ContainerActor : GuardedPersistentActor
                 });
                 return;
         }
-        Enact(decided.Events);
-        _restartAfterStop = restart;
-        _stoppers.Add(sender);
+        Enact(decided.Events, client: sender);
         var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
         var seconds = timeout ?? Def.Config.StopTimeout ?? 10;
-        await SignalOrLog(signal);
+        await SignalOrLog(signal, stopping: true);
         if (seconds >= 0)
-            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
+            Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_life.Watch), Self);
     }
 
     private async Task Restart(int? timeout)
@@ -426,7 +411,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         try
         {
             await Signal(signal);
-            if (signal == 9 && _state.IsRunning) _killers.Add(sender);
+            if (signal == 9) Answer(Decide(new LifeCommand.Await(WaitFor.Kill)), sender);
             else sender.Tell(new ContainerDone());
         }
         catch (Exception e) when (e is ShimException or IOException)
@@ -435,10 +420,11 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
     }
 
-    private async Task Signal(int signal)
+    /// <param name="stopping">docker stop's signal, which a paused container must be thawed to act on.</param>
+    private async Task Signal(int signal, bool stopping = false)
     {
         if (_shim == null) return;
-        ThawForSignal(signal);
+        ThawForSignal(signal, stopping);
         Record("kill", ("signal", signal.ToString()));
         await _shim.KillAsync(signal);
     }
@@ -447,44 +433,52 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     /// For stop, remove and the stop deadline: a process that exits just as it is signalled makes the shim refuse;
     /// its exit is already on the way and answers whoever waits, so the refusal is only logged.
     /// </summary>
-    private async Task SignalOrLog(int signal)
+    private async Task SignalOrLog(int signal, bool stopping = false)
     {
-        try { await Signal(signal); }
+        try { await Signal(signal, stopping); }
         catch (Exception e) when (e is ShimException or IOException or System.Net.Sockets.SocketException)
         {
             _log.Info("container {0}: signal {1}: {2}", _state.Id, signal, e.Message);
         }
     }
 
-    private void Wait(WaitContainer w)
-    {
-        switch (w.Condition)
+    private void Wait(WaitContainer w) =>
+        Answer(Decide(w.Condition switch
         {
-            case "removed": _removeWaiters.Add(Sender); break;
-            case "next-exit": _exitWaiters.Add(Sender); break;
-            default:
-                if (_state.IsRunning) _exitWaiters.Add(Sender);
-                else Sender.Tell(new ContainerExited(_state.ExitCode));
-                break;
+            "removed" => new LifeCommand.Await(WaitFor.Removal),
+            "next-exit" => new LifeCommand.Await(WaitFor.Exit, Next: true),
+            _ => new LifeCommand.Await(WaitFor.Exit),
+        }), Sender);
+
+    /// <summary>A client's request is answered now, or it waits (under its ticket) until the aggregate answers it.</summary>
+    private void Answer(Decided decided, IActorRef client)
+    {
+        switch (decided.Reply)
+        {
+            case Decision.Answer a: client.Tell(a.Reply); break;
+            case Decision.Rejected r: client.Tell(new ContainerError(r.Kind, r.Message)); break;
+            default: Enact(decided.Events, client: client); break;
         }
     }
+
+    private Decided Decide(LifeCommand command) => ContainerAggregate.Decide(_life, command, DateTimeOffset.UtcNow);
 
     private async Task Remove(bool force, IActorRef sender)
     {
         if (RefuseRemoveWhileLeased(sender)) return;
         var decided = ContainerAggregate.Decide(_life, new LifeCommand.Remove(force), DateTimeOffset.UtcNow);
         if (decided.Reply is Decision.Rejected r) { sender.Tell(new ContainerError(r.Kind, r.Message)); return; }
-        Enact(decided.Events);
+        Enact(decided.Events, client: sender);
         if (_state.IsRunning)
         {
-            _forceRemovers.Add(sender);
-            await SignalOrLog(9);
+            await SignalOrLog(9); // the run's end removes it
             return;
         }
-        await RemoveNow([sender]);
+        await RemoveNow();
     }
 
-    private async Task RemoveNow(IReadOnlyList<IActorRef> removers)
+    /// <summary>Deletes the container; the aggregate answers whoever asked for its removal or waits for it.</summary>
+    private async Task RemoveNow()
     {
         if (_state.Status == ContainerStatus.Removing) return;
         Enact([new LifeFact.RemovalBegun()]);
@@ -498,20 +492,16 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Enact([new LifeFact.RemovalFailed(e.Message)]);
-            Report();
-            foreach (var r in removers) r.Tell(new ContainerError(ContainerErrorKind.Internal, $"unable to remove filesystem for {_state.Id}: {e.Message}"));
+            Enact(Decide(new LifeCommand.RemovalEnded(e.Message)).Events, then: Report);
             return;
         }
-        Enact([new LifeFact.Removed()]);
+        var removed = Decide(new LifeCommand.RemovalEnded(null)).Events;
         DeleteMessages(long.MaxValue);
         Journal.Tell(new RetirePersistenceId(PersistenceId));
         Record("destroy");
         // The name and the image use are released before anyone hears "removed" (docker rm; docker run --name same).
         await Context.Parent.Ask<ContainerDone>(new ContainerForgotten(_state.Id), TimeSpan.FromSeconds(30));
-        foreach (var r in removers) r.Tell(new ContainerDone());
-        foreach (var w in _removeWaiters) w.Tell(new ContainerExited(_state.ExitCode));
-        foreach (var w in _exitWaiters) w.Tell(new ContainerExited(_state.ExitCode));
+        Enact(removed);
         // Requests that reached this actor while it was removing answer docker's 404 instead of dying with it; a wait
         // queued before the removal (one re-sent after a restart included) hears how the container ended.
         Become(() =>
@@ -539,7 +529,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
             new ContainerStatusView(s.StatusName, s.IsRunning, s.Status == ContainerStatus.Paused, s.Status == ContainerStatus.Restarting,
                 s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt)
                 { Health = CurrentHealth(), RestartCount = RestartCount },
-            Paths.LogPath) { ExecIDs = RunningExecIds() };
+            Paths.LogPath) { ExecIDs = _life.RunningExecIds };
     }
 
     /// <summary>Keeps the containers actor's list (ps, image usage) current.</summary>
@@ -569,11 +559,15 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     }
 
     /// <summary>The run's exit as its shim reported it; null when the connection to the shim broke instead.</summary>
-    private sealed record ShimExited(ExitStatus? Exit, int Generation);
+    private sealed record ShimExited(ExitStatus? Exit, int Watch);
 
-    private sealed record StopDeadline(int Generation);
+    private sealed record StopDeadline(int Watch);
 
-    private sealed record RemoveAfterExit(IReadOnlyList<IActorRef> Removers);
+    /// <summary>The run of a container to be removed ended: its files go now.</summary>
+    private sealed record RemoveAfterExit
+    {
+        public static readonly RemoveAfterExit Instance = new();
+    }
 }
 
 /// <summary>A container that does not exist after all (its create failed, or its removal went unrecorded): the containers actor forgets it.</summary>

@@ -126,10 +126,47 @@ public sealed class ContainerActorSpecs : TestKit
         Assert.False(Directory.Exists(_settings.PathsOf(Id).Dir));
     }
 
-    private IActorRef Create(RestartPolicySpec? policy = null)
+    [Fact]
+    public void An_unhealthy_run_with_health_on_failure_restart_is_stopped_and_started_again_counting_one_restart()
+    {
+        // No shim answers a probe here, so every probe fails; one failure makes the run unhealthy.
+        var c = Create(config: new ContainerConfig
+        {
+            Image = "busybox", Cmd = ["sh"], Healthcheck = new HealthConfig { Test = ["CMD", "true"], Interval = 10_000_000, Retries = 1 },
+            Labels = new Dictionary<string, string> { [HealthOnFailureLabel.Name] = "restart" },
+        });
+        c.Tell(new StartContainer(Id));
+        ExpectMsg<ContainerDone>(Long);
+
+        AwaitAssert(() => Assert.Equal([15], _runtime.Run(0).Signals), Long);
+        Assert.Equal("unhealthy", Inspect(c).Health?.Status);
+        _runtime.Run(0).Exit(143);
+
+        AwaitAssert(() => Assert.Equal(2, _runtime.Launched.Count), Long);
+        AwaitAssert(() => Assert.Equal(("running", 1), (Inspect(c).Status, Inspect(c).RestartCount)), Long);
+    }
+
+    [Fact]
+    public void Docker_restart_stops_the_run_starts_it_again_and_counts_no_restart()
+    {
+        var c = Create(new RestartPolicySpec { Name = "always" });
+        c.Tell(new StartContainer(Id));
+        ExpectMsg<ContainerDone>(Long);
+        var restarter = CreateTestProbe();
+        c.Tell(new RestartContainer(Id, Timeout: 10), restarter);
+
+        AwaitAssert(() => Assert.Equal([15], _runtime.Run(0).Signals), Long);
+        _runtime.Run(0).Exit(0);
+
+        restarter.ExpectMsg<ContainerDone>(Long);
+        AwaitAssert(() => Assert.Equal(("running", 1002, 0), (Inspect(c).Status, Inspect(c).Pid, Inspect(c).RestartCount)), Long);
+        Assert.Equal(2, _runtime.Launched.Count);
+    }
+
+    private IActorRef Create(RestartPolicySpec? policy = null, ContainerConfig? config = null)
     {
         var c = ChildActorOf(ContainerActor.Props(Id, _settings, new EventLogSink(_events.Ref), created: true));
-        var def = new ContainerDefinition(Id, "/web", DateTimeOffset.UtcNow, "sha256:" + new string('a', 64), new ContainerConfig { Image = "busybox", Cmd = ["sh"] },
+        var def = new ContainerDefinition(Id, "/web", DateTimeOffset.UtcNow, "sha256:" + new string('a', 64), config ?? new ContainerConfig { Image = "busybox", Cmd = ["sh"] },
             new ContainerHostConfig { RestartPolicy = policy }, [], "berth-runtime");
         c.Tell(new ContainerActor.Define(def));
         Assert.Equal(Id, ExpectMsg<ContainerCreated>(Long).Id);

@@ -17,7 +17,7 @@ public sealed class ContainerAggregatePropertySpecs
     /// <summary>One thing that happens to a container: Kind picks what, A and B are its arguments.</summary>
     private sealed record Step(int Kind, int A, bool B);
 
-    private static readonly Gen<Step> Steps = Gen.Select(Gen.Int[0, 10], Gen.Int[0, 300], Gen.Bool, (k, a, b) => new Step(k, a, b));
+    private static readonly Gen<Step> Steps = Gen.Select(Gen.Int[0, 17], Gen.Int[0, 300], Gen.Bool, (k, a, b) => new Step(k, a, b));
 
     private static readonly RestartPolicy[] Policies =
         [RestartPolicy.None, new(RestartPolicyKind.Always, 0), new(RestartPolicyKind.UnlessStopped, 0), new(RestartPolicyKind.OnFailure, 3)];
@@ -30,6 +30,8 @@ public sealed class ContainerAggregatePropertySpecs
         new LifeCommand.Kill("c", true), new LifeCommand.Remove(false), new LifeCommand.Remove(true), new LifeCommand.Pause(),
         new LifeCommand.Unpause(), new LifeCommand.Observe(), new LifeCommand.RunStarted(1), new LifeCommand.Unhealthy(HealthOnFailure.Restart),
         new LifeCommand.JudgeRestart(new RestartPolicy(RestartPolicyKind.Always, 0), 1, TimeSpan.Zero), new LifeCommand.Reconcile(true),
+        new LifeCommand.Await(WaitFor.Exit), new LifeCommand.Await(WaitFor.Removal), new LifeCommand.RemovalEnded(null), new LifeCommand.StopDeadline(0),
+        new LifeCommand.RunEnded(new ContainerDied(0, T0, false, null), true, RestartPolicy.None, false),
     ];
 
     [Fact]
@@ -82,6 +84,61 @@ public sealed class ContainerAggregatePropertySpecs
             Assert.True(life.LastBackoff == TimeSpan.Zero || (life.LastBackoff >= RestartPolicy.MinBackoff && life.LastBackoff <= RestartPolicy.MaxBackoff));
         });
 
+    [Fact]
+    public void A_waiter_is_answered_exactly_once_and_none_outlives_the_container() =>
+        Lives.Sample((policy, steps) =>
+        {
+            var waiting = new HashSet<long>();
+            var answered = new HashSet<long>();
+            var life = Play(policy, steps, (before, _, decided) =>
+            {
+                foreach (var e in decided.Events)
+                    switch (e)
+                    {
+                        case LifeFact.Waiting w:
+                            Assert.True(waiting.Add(w.Waiter.Ticket), $"ticket {w.Waiter.Ticket} given twice");
+                            break;
+                        case LifeFact.Answered a:
+                            Assert.Contains(a.Ticket, waiting);
+                            Assert.True(answered.Add(a.Ticket), $"ticket {a.Ticket} answered twice");
+                            break;
+                    }
+                var after = ContainerAggregate.ApplyAll(before, decided.Events);
+                Assert.Equal(waiting.Except(answered).Order(), after.Waiters.Select(w => w.Ticket).Order());
+            });
+            if (life.Removed) Assert.Empty(life.Waiters);
+        });
+
+    [Fact]
+    public void When_a_run_ends_nobody_waits_for_its_exit_stop_or_kill_any_more() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (before, command, decided) =>
+        {
+            if (command is not LifeCommand.RunEnded) return;
+            var after = ContainerAggregate.ApplyAll(before, decided.Events);
+            Assert.DoesNotContain(after.Waiters, w => w.For is WaitFor.Exit or WaitFor.Stop or WaitFor.Kill or WaitFor.ExecExit);
+        }));
+
+    [Fact]
+    public void No_exec_runs_in_a_container_that_is_not_running() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (before, command, decided) =>
+        {
+            if (command is LifeCommand.CreateExec or LifeCommand.PrepareExec or LifeCommand.BeginExec && decided.Reply is Decision.Proceed)
+                Assert.Equal(ContainerStatus.Running, before.Run.Status);
+            var after = ContainerAggregate.ApplyAll(before, decided.Events);
+            if (after.Execs.Values.Any(e => e.Running)) Assert.True(after.Run.Status is ContainerStatus.Running or ContainerStatus.Paused, after.Run.StatusName);
+            if (after.Run.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) Assert.Empty(after.Execs);
+        }));
+
+    [Fact]
+    public void An_exec_keeps_the_exit_code_it_ended_with_and_ends_once() =>
+        Lives.Sample((policy, steps) => Play(policy, steps, (before, command, decided) =>
+        {
+            if (command is not LifeCommand.ExecExited exited || !before.Execs.TryGetValue(exited.ExecId, out var exec)) return;
+            var after = ContainerAggregate.ApplyAll(before, decided.Events);
+            if (exec.Phase == ExecPhase.Exited) Assert.Equal(exec, after.Execs[exited.ExecId]);
+            else Assert.Equal((ExecPhase.Exited, exited.ExitCode), (after.Execs[exited.ExecId].Phase, after.Execs[exited.ExecId].ExitCode));
+        }));
+
     /// <summary>Folds the steps into a life, showing <paramref name="check"/> every decision with the state it was made in.</summary>
     private static ContainerLife Play(RestartPolicy policy, Step[] steps, Action<ContainerLife, LifeCommand, Decided> check)
     {
@@ -104,15 +161,36 @@ public sealed class ContainerAggregatePropertySpecs
                 case 7: Exit(step.A % 3, TimeSpan.FromSeconds(step.A % 20)); break;
                 case 8:
                     if (Decide(new LifeCommand.Remove(step.B)).Reply is not Decision.Proceed) break;
-                    if (life.Run.IsRunning && life.Run.Status != ContainerStatus.Restarting)
-                        life = ContainerAggregate.Apply(life, new ContainerDied(137, now, false, null));
-                    life = ContainerAggregate.ApplyAll(life, [new LifeFact.RemovalBegun(), new LifeFact.Removed()]);
+                    if (life.Run.IsRunning) Decide(new LifeCommand.RunEnded(new ContainerDied(137, now, false, null), true, policy, false));
+                    life = ContainerAggregate.Apply(life, new LifeFact.RemovalBegun());
+                    Decide(new LifeCommand.RemovalEnded(step.A % 5 == 0 ? "device or resource busy" : null));
                     break;
                 case 9: Decide(new LifeCommand.Unhealthy(step.B ? HealthOnFailure.Restart : HealthOnFailure.Stop)); break;
+                case 10: Decide(new LifeCommand.Await(WaitFor.Exit, Next: step.B)); break;
+                case 11: Decide(new LifeCommand.Await(step.B ? WaitFor.Removal : WaitFor.Kill)); break;
+                case 12 when step.A % 2 == 0: // a start whose process never came up
+                    if (Decide(new LifeCommand.Start(ByPolicy: step.B)).Reply is Decision.Proceed)
+                        Decide(new LifeCommand.RunEnded(new ContainerDied(127, now, false, "not found"), false, policy, false));
+                    break;
+                case 13: Decide(new LifeCommand.CreateExec("exec" + step.A, new ExecSpec { Cmd = ["true"] }, HasShim: step.A % 7 != 0)); break;
+                case 14:
+                {
+                    var exec = AnExec(step.A);
+                    if (Decide(new LifeCommand.PrepareExec(exec, HasShim: true)).Reply is not Decision.Proceed) break;
+                    Decide(new LifeCommand.ExecPrepared(exec));
+                    if (step.B && Decide(new LifeCommand.BeginExec(exec, HasShim: true)).Reply is Decision.Proceed)
+                        Decide(new LifeCommand.ExecStarted(exec, step.A + 1000));
+                    break;
+                }
+                case 15: Decide(new LifeCommand.ExecExited(AnExec(step.A), step.A % 130)); break;
+                case 16: Decide(new LifeCommand.AwaitExec(AnExec(step.A))); break;
                 default: Decide(new LifeCommand.RunStarted(step.A + 1)); break; // a stray process report
             }
         }
         return life;
+
+        // One of the container's execs (or an unknown id when it has none).
+        string AnExec(int n) => life.Execs.IsEmpty ? "exec-unknown" : life.Execs.Keys.Order(StringComparer.Ordinal).ElementAt(n % life.Execs.Count);
 
         Decided Decide(LifeCommand command)
         {
@@ -125,8 +203,7 @@ public sealed class ContainerAggregatePropertySpecs
         void Exit(int code, TimeSpan lasted)
         {
             if (life.Run.Status is not (ContainerStatus.Running or ContainerStatus.Paused)) return;
-            life = ContainerAggregate.Apply(life, new ContainerDied(code, now, false, null));
-            Decide(new LifeCommand.JudgeRestart(policy, code, lasted));
+            Decide(new LifeCommand.RunEnded(new ContainerDied(code, life.Run.StartedAt!.Value + lasted, false, null), true, policy, false));
         }
     }
 }

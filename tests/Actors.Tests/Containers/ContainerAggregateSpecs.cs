@@ -156,6 +156,61 @@ public sealed class ContainerAggregateSpecs
         Assert.Empty(Decide(Exited(), new LifeCommand.Reconcile(ShimShutDown: true)).Events); // a recorded run has nothing to reconcile
     }
 
+    [Fact]
+    public void Docker_wait_on_a_stopped_container_answers_at_once_and_on_a_running_one_when_it_exits()
+    {
+        Assert.Equal(new ContainerExited(3), Assert.IsType<Decision.Answer>(Decide(Exited(3), new LifeCommand.Await(WaitFor.Exit)).Reply).Reply);
+
+        var waiting = Running().Then(Decide(Running(), new LifeCommand.Await(WaitFor.Exit)).Events);
+        var ticket = Assert.Single(waiting.Waiters).Ticket;
+        var ended = Decide(waiting, new LifeCommand.RunEnded(new ContainerDied(7, T0.AddSeconds(5), false, null), true, RestartPolicy.None, false));
+        Assert.Equal(new ContainerExited(7), Assert.Single(ended.Events.OfType<LifeFact.Answered>(), a => a.Ticket == ticket).Reply);
+        Assert.Empty(waiting.Then(ended.Events).Waiters);
+    }
+
+    [Fact]
+    public void Docker_restart_starts_the_container_again_once_its_run_ended_instead_of_the_restart_policy()
+    {
+        var stopping = Running().Then(Decide(Running(), new LifeCommand.Stop(ThenStart: true)).Events);
+        var ended = Decide(stopping, new LifeCommand.RunEnded(new ContainerDied(0, T0.AddSeconds(5), false, null), true, Always, false));
+        Assert.Contains(ended.Events, e => e is LifeFact.StartAgain);
+        Assert.DoesNotContain(ended.Events, e => e is ContainerRestartScheduled);
+        Assert.Equal(new ContainerDone(), Assert.Single(ended.Events.OfType<LifeFact.Answered>()).Reply);
+    }
+
+    [Fact]
+    public void An_exec_is_refused_in_a_paused_or_stopped_container_with_dockers_messages()
+    {
+        var spec = new ExecSpec { Cmd = ["true"] };
+        Assert.Equal($"Container {Id} is paused, unpause the container before exec", Conflict(Decide(Paused(), new LifeCommand.CreateExec("e1", spec, true))));
+        Assert.Equal($"Container {Id} is not running", Conflict(Decide(Exited(), new LifeCommand.CreateExec("e1", spec, true))));
+        Assert.Equal($"Container {Id} is not running", Conflict(Decide(Running(), new LifeCommand.CreateExec("e1", spec, HasShim: false))));
+        Assert.Equal(ContainerErrorKind.Invalid, Assert.IsType<Decision.Rejected>(Decide(Running(), new LifeCommand.CreateExec("e1", new ExecSpec(), true)).Reply).Kind);
+    }
+
+    [Fact]
+    public void An_exec_keeps_its_exit_code_and_the_runs_end_drops_it_answering_its_waiters_with_137()
+    {
+        var life = Running();
+        life = life.Then(Decide(life, new LifeCommand.CreateExec("done", new ExecSpec { Cmd = ["true"] }, true)).Events);
+        life = life.Then(Decide(life, new LifeCommand.CreateExec("busy", new ExecSpec { Cmd = ["sleep", "9"] }, true)).Events);
+        foreach (var exec in new[] { "done", "busy" })
+        {
+            life = life.Then(Decide(life, new LifeCommand.ExecPrepared(exec)).Events);
+            life = life.Then(Decide(life, new LifeCommand.ExecStarted(exec, 100)).Events);
+        }
+        life = life.Then(Decide(life, new LifeCommand.ExecExited("done", 3)).Events);
+        Assert.Equal(new ExecEnded(3), Assert.IsType<Decision.Answer>(Decide(life, new LifeCommand.AwaitExec("done")).Reply).Reply);
+        Assert.Equal(["busy"], life.RunningExecIds);
+
+        life = life.Then(Decide(life, new LifeCommand.AwaitExec("busy")).Events);
+        var ended = Decide(life, new LifeCommand.RunEnded(new ContainerDied(0, T0.AddSeconds(5), false, null), true, RestartPolicy.None, false));
+        Assert.Equal(new ExecEnded(137), Assert.Single(ended.Events.OfType<LifeFact.Answered>()).Reply);
+        life = life.Then(ended.Events);
+        Assert.Empty(life.Execs);
+        Assert.Equal(ContainerErrorKind.NotFound, Assert.IsType<Decision.Rejected>(Decide(life, new LifeCommand.AwaitExec("done")).Reply).Kind);
+    }
+
     [Theory]
     [InlineData(0, 0, 100)]       // the first restart waits 100 ms
     [InlineData(100, 1, 200)]     // each further one twice as long

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.TestKit;
 using Akka.TestKit.Xunit;
 using Berth.Actors.Containers;
@@ -66,6 +67,34 @@ public sealed class ContainersActorCreateSpecs : TestKit
         _images.ExpectMsg<ResolveImage>(Long);
         _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, []));
         ExpectMsg<ContainerCreated>(Long);
+    }
+
+    [Fact]
+    public void A_create_leaves_no_unhandled_message_and_no_dead_letter()
+    {
+        var lost = CreateTestProbe();
+        Sys.EventStream.Subscribe(lost.Ref, typeof(UnhandledMessage));
+        Sys.EventStream.Subscribe(lost.Ref, typeof(DeadLetter));
+        _containers.Tell(Create("web"));
+        _images.ExpectMsg<ResolveImage>(Long);
+        _images.Reply(new ImageResolved(ImageId, new ContainerConfig { Cmd = ["sh"] }, []));
+        var id = ExpectMsg<ContainerCreated>(Long).Id;
+
+        // The container answers after its reconnect, which reports its execs to the containers actor; the list that
+        // follows is handled after that report.
+        _containers.Tell(new InspectContainer(id));
+        ExpectMsg<ContainerInspected>(Long);
+        _containers.Tell(new ListContainers(All: true));
+        Assert.Single(ExpectMsg<ContainerList>(Long).Items);
+
+        var lostMessages = new List<object>();
+        while (lost.HasMessages) lostMessages.Add(lost.ReceiveOne(TimeSpan.Zero)!);
+        Assert.Empty(lostMessages.Select(m => m switch
+        {
+            UnhandledMessage u => u.Message,
+            DeadLetter d => d.Message,
+            _ => m,
+        }));
     }
 
     private static CreateContainer Create(string name) => new(name, new ContainerConfig { Image = "busybox", Cmd = ["true"] }, new ContainerHostConfig());
