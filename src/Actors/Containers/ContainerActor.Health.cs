@@ -25,7 +25,7 @@ public sealed partial class ContainerActor
     private void StartHealthChecks()
     {
         _healthRun++;
-        _check = HealthCheck.Of(Def.Config);
+        _check = HealthCheck.Of(Def.Spec);
         // A run found alive after a daemon restart carries on where its health was (see HealthFile); a new run starts over.
         _health = _check == null ? null : HealthFile.Resume(Paths.Dir, _state.StartedAt) ?? HealthState.Starting;
         if (_check != null) ScheduleProbe();
@@ -85,7 +85,7 @@ public sealed partial class ContainerActor
     /// <summary>What Docker never shipped (moby 28400): the container asked to be restarted, killed or stopped when unhealthy.</summary>
     private async Task OnUnhealthy()
     {
-        var action = HealthOnFailureLabel.Of(Def.Config);
+        var action = HealthOnFailureLabel.Of(Def.Spec);
         if (action == HealthOnFailure.None || _shim == null) return;
         var verb = action.ToString().ToLowerInvariant();
         Record("health_on_failure: " + verb, ("berth.reason", "unhealthy"), ("failingStreak", _health!.FailingStreak.ToString()));
@@ -107,8 +107,8 @@ public sealed partial class ContainerActor
     /// <summary>The stop signal, then SIGKILL after the stop timeout, like docker stop (without a caller to answer).</summary>
     private async Task StopForHealth()
     {
-        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
-        var seconds = Def.Config.StopTimeout ?? 10;
+        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Spec.StopSignal ?? "SIGTERM");
+        var seconds = Def.StopSeconds(null);
         await Signal(signal);
         if (seconds >= 0)
             Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_generation), Self);
@@ -129,7 +129,7 @@ public sealed partial class ContainerActor
     {
         if (_healthRecovered || _health != null) return;
         _healthRecovered = true;
-        if (HealthCheck.Of(Def.Config) != null) _health = HealthFile.Resume(Paths.Dir, _state.StartedAt);
+        if (HealthCheck.Of(Def.Spec) != null) _health = HealthFile.Resume(Paths.Dir, _state.StartedAt);
     }
 
     private sealed record HealthTick(int Run);

@@ -82,7 +82,7 @@ public sealed class ContainerActorSpecs : TestKit
     [Fact]
     public void A_policy_restart_launches_a_second_run_and_counts_one()
     {
-        var c = Create(new RestartPolicySpec { Name = "always" });
+        var c = Create(new RestartPolicy(RestartPolicyKind.Always, 0));
         c.Tell(new StartContainer(Id));
         ExpectMsg<ContainerDone>(Long);
 
@@ -95,7 +95,7 @@ public sealed class ContainerActorSpecs : TestKit
     [Fact]
     public void Docker_stop_sends_the_stop_signal_answers_on_exit_and_keeps_the_policy_off()
     {
-        var c = Create(new RestartPolicySpec { Name = "always" });
+        var c = Create(new RestartPolicy(RestartPolicyKind.Always, 0));
         c.Tell(new StartContainer(Id));
         ExpectMsg<ContainerDone>(Long);
         var stopper = CreateTestProbe();
@@ -126,11 +126,11 @@ public sealed class ContainerActorSpecs : TestKit
         Assert.False(Directory.Exists(_settings.PathsOf(Id).Dir));
     }
 
-    private IActorRef Create(RestartPolicySpec? policy = null)
+    private IActorRef Create(RestartPolicy? policy = null)
     {
         var c = ChildActorOf(ContainerActor.Props(Id, _settings, new EventLogSink(_events.Ref), created: true));
-        var def = new ContainerDefinition(Id, "/web", DateTimeOffset.UtcNow, "sha256:" + new string('a', 64), new ContainerConfig { Image = "busybox", Cmd = ["sh"] },
-            new ContainerHostConfig { RestartPolicy = policy }, [], "berth-runtime");
+        var def = new ContainerDefinition(Id, "/web", DateTimeOffset.UtcNow, "sha256:" + new string('a', 64), 
+            new ContainerSpec { Image = "busybox", Process = new() { Command = ["sh"] }, Restart = policy ?? RestartPolicy.None }, [], "berth-runtime");
         c.Tell(new ContainerActor.Define(def));
         Assert.Equal(Id, ExpectMsg<ContainerCreated>(Long).Id);
         return c;

@@ -31,7 +31,7 @@ public sealed class TwoNodeSpecs : IDisposable
         var image = await a.Children[ImagesActor.Name].Ask<IImageReply>(new ImportImage(new MemoryStream(TinyRootfs()), "tiny", null, null, []), Long);
         Assert.IsType<ImageImported>(image);
         var created = await a.Children[ContainersActor.Name].Ask<object>(
-            new CreateContainer("web", new ContainerConfig { Image = "tiny", Cmd = ["true"] }, new ContainerHostConfig()), Long);
+            new CreateContainer("web", new ContainerSpec { Image = "tiny", Process = new() { Command = ["true"] } }), Long);
         var id = Assert.IsType<ContainerCreated>(created).Id;
 
         Assert.Equal(["web"], Names(await a.Children[ContainersActor.Name].Ask<ContainerList>(new ListContainers(All: true), Long)));
