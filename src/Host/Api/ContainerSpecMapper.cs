@@ -216,7 +216,7 @@ public static class ContainerSpecMapper
             "bind" => MountKind.Bind,
             "tmpfs" => MountKind.Tmpfs,
             "volume" => MountKind.Volume,
-            _ => throw ApiException.BadRequest($"invalid mount config: mount type unknown: \"{m.Type}\""),
+            _ => throw ApiException.BadRequest(UnknownMountType(m)),
         },
         Source = m.Source,
         Target = m.Target,
@@ -224,6 +224,15 @@ public static class ContainerSpecMapper
         Bind = m.BindOptions is { } b ? new BindMountOptions(b.Propagation, b.NonRecursive) : null,
         Tmpfs = m.TmpfsOptions is { } t ? new TmpfsMountOptions(t.SizeBytes, t.Mode) : null,
     };
+
+    /// <summary>docker's refusal of a mount of a type it does not know, after the checks of its target that come first.</summary>
+    private static string UnknownMountType(MountSpec m)
+    {
+        var kind = $"invalid mount config for type \"{m.Type}\"";
+        if (m.Target.Length == 0) return $"{kind}: field Target must not be empty";
+        if (!m.Target.StartsWith('/')) return $"{kind}: invalid mount path: '{m.Target}' mount path must be absolute";
+        return $"invalid mount config: mount type unknown: \"{m.Type}\"";
+    }
 
     /// <summary>docker's map-as-set ("80/tcp": {}), in the spec's order.</summary>
     private static Dictionary<string, EmptyObject>? Set(IReadOnlyList<string>? keys) =>
