@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Berth.Actors.Protocol.Serialization;
 
 namespace Berth.Actors.Protocol;

@@ -3,8 +3,9 @@ using Berth.Actors.Protocol;
 namespace Berth.Host.Api;
 
 /// <summary>
-/// docker's HostConfig as berthd takes it from create (and update): unknown fields are ignored, like docker's decoder.
-/// Null means "not given" so inspect can show docker's defaults.
+/// docker's HostConfig as berthd takes it from create: unknown fields are ignored, like docker's decoder. Null means
+/// "not given" so inspect can show docker's defaults. It stops at the edge: <see cref="ContainerSpecMapper"/> turns it
+/// into berth's <see cref="ContainerSpec"/> and back (the records here are also how 0.1.0's journal spelled it).
 /// </summary>
 public sealed record ContainerHostConfig
 {
