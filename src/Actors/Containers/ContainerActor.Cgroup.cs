@@ -13,7 +13,7 @@ public sealed partial class ContainerActor
         Recover<ContainerPaused>(e => _life = ContainerAggregate.Apply(_life, e));
         Recover<ContainerUnpaused>(e => _life = ContainerAggregate.Apply(_life, e));
         Recover<ContainerRenamed>(e => _def = Def with { Name = e.Name });
-        Recover<ContainerResourcesUpdated>(e => _def = Def with { HostConfig = e.HostConfig });
+        Recover<ContainerResourcesUpdated>(e => _def = Def.Updated(e));
     }
 
     private void HandleOps()
@@ -104,7 +104,7 @@ public sealed partial class ContainerActor
     private void Update(UpdateContainer u)
     {
         var sender = Sender;
-        var (merged, error) = ResourceUpdate.Merge(Def.HostConfig, u.Update, Environment.ProcessorCount);
+        var (merged, error) = ResourceUpdate.Merge(Def.Spec, u.Update, Environment.ProcessorCount);
         if (merged == null) { sender.Tell(new ContainerError(ContainerErrorKind.Invalid, error!)); return; }
         if (_state.IsRunning && ResourceUpdate.ToCgroup(u.Update) is { } resources)
         {
@@ -116,9 +116,9 @@ public sealed partial class ContainerActor
             }
         }
         // Persisted so inspect shows it and the next start's bundle is written with it.
-        Persist(new ContainerResourcesUpdated(merged), e =>
+        Persist(merged, e =>
         {
-            _def = Def with { HostConfig = e.HostConfig };
+            _def = Def.Updated(e);
             Record("update");
             Report();
             sender.Tell(new ContainerUpdated([]));

@@ -34,7 +34,7 @@ public sealed partial class ContainerActor
         }
         var lease = Guid.NewGuid();
         _rootfsLeases.Add(lease);
-        Sender.Tell(new ContainerRootfsLeased(_state.Id, Def.Name.TrimStart('/'), Layout.MergedDir, lease, Def.HostConfig.ReadonlyRootfs));
+        Sender.Tell(new ContainerRootfsLeased(_state.Id, Def.Name.TrimStart('/'), Layout.MergedDir, lease, Def.Spec.Security.ReadonlyRootfs));
     }
 
     private void ReleaseRootfs(Guid lease)
@@ -61,7 +61,7 @@ public sealed partial class ContainerActor
             return;
         }
         // Like containerd's shim, a container without a terminal has nothing to resize, which is not an error.
-        if (!Def.Config.Tty) { sender.Tell(new ContainerDone()); return; }
+        if (!Def.Spec.Stdio.Tty) { sender.Tell(new ContainerDone()); return; }
         try
         {
             await ExecShim.ResizeAsync(r.Rows, r.Cols);

@@ -17,14 +17,14 @@ public sealed partial class ContainerActor
     {
         Command<HealthTick>(_ => Enact(Decide(new LifeCommand.HealthTick()).Events));
         Command<HealthProbed>(p =>
-            Enact(Decide(new LifeCommand.HealthProbed(p.Run, p.Result, HealthOnFailureLabel.Of(Def.Config), _shim != null)).Events));
+            Enact(Decide(new LifeCommand.HealthProbed(p.Run, p.Result, HealthOnFailureLabel.Of(Def.Spec), _shim != null)).Events));
         CommandAsync<SignalForHealth>(SignalForHealthNow);
     }
 
     /// <summary>A run began (or was found alive): a run found after a daemon restart carries on where its health was (see HealthFile); a new run starts over.</summary>
     private void StartHealthChecks()
     {
-        var check = HealthCheck.Of(Def.Config);
+        var check = HealthCheck.Of(Def.Spec);
         Enact(Decide(new LifeCommand.BeginHealthChecks(check, check == null ? null : HealthFile.Resume(Paths.Dir, _state.StartedAt))).Events);
     }
 
@@ -36,7 +36,7 @@ public sealed partial class ContainerActor
     /// </summary>
     private void ResumeHealth()
     {
-        if (_def != null && HealthCheck.Of(_def.Config) != null) Enact([new LifeFact.HealthResumed(HealthFile.Resume(Paths.Dir, _state.StartedAt))]);
+        if (_def != null && HealthCheck.Of(_def.Spec) != null) Enact([new LifeFact.HealthResumed(HealthFile.Resume(Paths.Dir, _state.StartedAt))]);
     }
 
     /// <summary>Performs the health effects of an applied event; false for an effect that is not about health.</summary>
@@ -78,8 +78,8 @@ public sealed partial class ContainerActor
             await SignalOrLog(9);
             return;
         }
-        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
-        var seconds = Def.Config.StopTimeout ?? 10;
+        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Spec.StopSignal ?? "SIGTERM");
+        var seconds = Def.StopSeconds(null);
         await SignalOrLog(signal); // a run that ends just now answers with its exit instead
         if (seconds >= 0)
             Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_life.Watch), Self);

@@ -13,7 +13,7 @@ public sealed partial class ContainerActor : IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private RestartPolicy Policy => RestartPolicy.From(Def.HostConfig.RestartPolicy);
+    private RestartPolicy Policy => Def.Spec.Restart;
 
     /// <summary>Called once from the constructor: the journal entries and messages of restart policies and health checks.</summary>
     private void SetUpSelfHealing()

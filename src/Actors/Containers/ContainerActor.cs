@@ -341,7 +341,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private void Died(ContainerDied died, bool wasStarted)
     {
         StopHealthChecks();
-        Enact(Decide(new LifeCommand.RunEnded(died, wasStarted, Policy, Def.HostConfig.AutoRemove)).Events, first: () =>
+        Enact(Decide(new LifeCommand.RunEnded(died, wasStarted, Policy, Def.Spec.AutoRemove)).Events, first: () =>
         {
             if (wasStarted) Record("die", ("exitCode", died.ExitCode.ToString()));
         }, then: Report);
@@ -385,8 +385,8 @@ public sealed partial class ContainerActor : GuardedPersistentActor
                 return;
         }
         Enact(decided.Events, client: sender);
-        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
-        var seconds = timeout ?? Def.Config.StopTimeout ?? 10;
+        var signal = Berth.Runtime.Containers.Signals.Parse(Def.Spec.StopSignal ?? "SIGTERM");
+        var seconds = Def.StopSeconds(timeout);
         await SignalOrLog(signal, stopping: true);
         if (seconds >= 0)
             Context.System.Scheduler.ScheduleTellOnce(TimeSpan.FromSeconds(seconds), Self, new StopDeadline(_life.Watch), Self);
@@ -400,7 +400,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     private async Task Kill(string reference, int signal)
     {
         var sender = Sender;
-        var stopSignal = Berth.Runtime.Containers.Signals.Parse(Def.Config.StopSignal ?? "SIGTERM");
+        var stopSignal = Berth.Runtime.Containers.Signals.Parse(Def.Spec.StopSignal ?? "SIGTERM");
         var decided = ContainerAggregate.Decide(_life, new LifeCommand.Kill(reference, signal == 9 || signal == stopSignal), DateTimeOffset.UtcNow);
         switch (decided.Reply)
         {
@@ -515,7 +515,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
     }
 
     private ContainerLocation Location() =>
-        new(_state.Id, Def.Name, Def.Config.Tty, _shim != null, Def.Config.OpenStdin, Streams);
+        new(_state.Id, Def.Name, Def.Spec.Stdio.Tty, _shim != null, Def.Spec.Stdio.OpenStdin, Streams);
 
     private Handles.ContainerStreams Streams => new(Paths.StateDir, Paths.LogPath);
 
@@ -524,7 +524,7 @@ public sealed partial class ContainerActor : GuardedPersistentActor
         var def = Def;
         var argv = def.Argv();
         var s = _state;
-        return new ContainerView(def.Id, def.Name, def.Created, def.ImageId, def.Config.Image, def.Config, def.HostConfig,
+        return new ContainerView(def.Id, def.Name, def.Created, def.ImageId, def.Spec, def.Runtime,
             argv.Count > 0 ? argv[0] : "", argv.Skip(1).ToList(),
             new ContainerStatusView(s.StatusName, s.IsRunning, s.Status == ContainerStatus.Paused, s.Status == ContainerStatus.Restarting,
                 s.OomKilled, s.Status == ContainerStatus.Dead, s.Pid, s.ExitCode, s.Error, s.StartedAt, s.FinishedAt)
@@ -540,9 +540,9 @@ public sealed partial class ContainerActor : GuardedPersistentActor
 
     private void Record(string action, params (string Key, string Value)[] extra)
     {
-        var attrs = new Dictionary<string, string> { ["image"] = Def.Config.Image, ["name"] = Def.Name.TrimStart('/') };
+        var attrs = new Dictionary<string, string> { ["image"] = Def.Spec.Image, ["name"] = Def.Name.TrimStart('/') };
         foreach (var (k, v) in extra) attrs[k] = v;
-        foreach (var (k, v) in Def.Config.Labels ?? new Dictionary<string, string>()) attrs.TryAdd(k, v);
+        foreach (var (k, v) in Def.Spec.Labels ?? new Dictionary<string, string>()) attrs.TryAdd(k, v);
         _events.Record("container", action, _state.Id, attrs);
     }
 

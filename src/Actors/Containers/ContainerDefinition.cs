@@ -1,61 +1,89 @@
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Berth.Actors.Protocol;
 using Berth.Actors.Protocol.Serialization;
 
 namespace Berth.Actors.Containers;
 
 /// <summary>
-/// What a container is, fixed at create (persisted as its first event): the merged config, the image's
-/// snapshots (chain ids) and the name of the runtime that will run it. Nothing in it is a host path of berth's own,
-/// so the record survives a moved data root or a reinstalled berthd.
+/// What a container is, fixed at create (persisted as its first event): berth's spec merged with the image's config,
+/// the image's snapshots (chain ids) and the name of the runtime that will run it. Nothing in it is a host path of
+/// berth's own or a docker wire shape, so the record survives a moved data root, a reinstalled berthd and API changes.
 /// </summary>
-[Manifest("container.created.v1")]
+[Manifest("container.created.v2")]
 public sealed record ContainerDefinition(
     string Id,
     string Name,
     DateTimeOffset Created,
     string ImageId,
-    ContainerConfig Config,
-    ContainerHostConfig HostConfig,
+    ContainerSpec Spec,
     IReadOnlyList<string> ChainIds,
     string Runtime) : IBerthMessage
 {
     // Derived, so never stored or sent ([JsonIgnore]); entries written before still read (unknown fields are skipped).
     [JsonIgnore] public string ShortId => Id[..12];
 
-    /// <summary>Entrypoint + Cmd, as docker runs them. A method, not a property: derived, never part of the stored value.</summary>
-    public IReadOnlyList<string> Argv() => [.. Config.Entrypoint ?? [], .. Config.Cmd ?? []];
+    /// <summary>Entrypoint + command, as docker runs them. A method, not a property: derived, never part of the stored value.</summary>
+    public IReadOnlyList<string> Argv() => Spec.Argv;
 
-    /// <summary>docker's merge of the image config into the request: the request wins, env by key, Cmd only without a new Entrypoint.</summary>
-    public static ContainerConfig Merge(ContainerConfig request, ContainerConfig? image)
+    /// <summary>How long a stop waits before SIGKILL: the request's seconds, else the container's, else 10 (-1 waits forever).</summary>
+    public int StopSeconds(int? requested) => requested ?? (Spec.StopTimeout is { } t ? (int)t.TotalSeconds : 10);
+
+    /// <summary>The definition after docker update.</summary>
+    public ContainerDefinition Updated(ContainerResourcesUpdated e) => this with { Spec = Spec with { Resources = e.Resources, Restart = e.Restart } };
+
+    /// <summary>
+    /// docker's merge of the image config into the request: the request wins, env by key, the image's command only
+    /// without a new entrypoint, health settings field by field.
+    /// </summary>
+    public static ContainerSpec Merge(ContainerSpec request, ContainerConfig? image)
     {
         if (image == null) return request;
+        var p = request.Process;
         var env = new List<string>(image.Env ?? []);
-        foreach (var e in request.Env ?? [])
+        foreach (var e in p.Env ?? [])
         {
             var key = e.Split('=', 2)[0];
             env.RemoveAll(x => x.Split('=', 2)[0] == key);
             env.Add(e);
         }
-        var entrypoint = request.Entrypoint ?? image.Entrypoint;
-        var cmd = request.Cmd is { Count: > 0 } || request.Entrypoint != null ? request.Cmd : image.Cmd;
+        var entrypoint = p.Entrypoint ?? image.Entrypoint;
+        var command = p.Command is { Count: > 0 } || p.Entrypoint != null ? p.Command : image.Cmd;
         var labels = new Dictionary<string, string>(image.Labels ?? new Dictionary<string, string>());
         foreach (var (k, v) in request.Labels ?? new Dictionary<string, string>()) labels[k] = v;
         return request with
         {
-            Env = env,
-            Entrypoint = entrypoint is { Count: > 0 } ? entrypoint : null,
-            Cmd = cmd,
-            WorkingDir = request.WorkingDir is { Length: > 0 } w ? w : image.WorkingDir,
-            User = request.User is { Length: > 0 } u ? u : image.User,
+            Process = p with
+            {
+                Env = env,
+                Entrypoint = entrypoint is { Count: > 0 } ? entrypoint : null,
+                Command = command,
+                WorkingDir = p.WorkingDir is { Length: > 0 } w ? w : image.WorkingDir,
+                User = p.User is { Length: > 0 } u ? u : image.User,
+            },
             Labels = labels,
             StopSignal = request.StopSignal ?? image.StopSignal,
-            ExposedPorts = request.ExposedPorts ?? image.ExposedPorts,
-            Volumes = request.Volumes ?? image.Volumes,
-            Healthcheck = HealthCheck.Merge(request.Healthcheck, image.Healthcheck),
+            Network = request.Network with { ExposedPorts = request.Network.ExposedPorts ?? image.ExposedPorts?.Keys.ToList() },
+            Mounts = request.Mounts with { Volumes = request.Mounts.Volumes ?? image.Volumes?.Keys.ToList() },
+            Health = HealthCheck.Merge(request.Health, HealthCheck.Settings(image.Healthcheck)),
         };
     }
 }
+
+/// <summary>
+/// A container's first event as berthd 0.1.0 stored it, with docker's Config and HostConfig as they were written
+/// (kept as JSON here: the edge that knows docker's shapes upcasts it to <see cref="ContainerDefinition"/> on read).
+/// </summary>
+[Manifest("container.created.v1")]
+public sealed record ContainerCreatedV1(
+    string Id,
+    string Name,
+    DateTimeOffset Created,
+    string ImageId,
+    JsonElement Config,
+    JsonElement HostConfig,
+    IReadOnlyList<string> ChainIds,
+    string Runtime) : IBerthMessage;
 
 /// <summary>
 /// Intent, stored before the shim is launched: the container is being started. A daemon that finds it without a

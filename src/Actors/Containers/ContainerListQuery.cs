@@ -63,7 +63,7 @@ public static class ContainerListQuery
 
     private static bool Label(ContainerView v, string filter)
     {
-        var labels = v.Config.Labels ?? new Dictionary<string, string>();
+        var labels = v.Spec.Labels ?? new Dictionary<string, string>();
         var parts = filter.Split('=', 2);
         return parts.Length == 1 ? labels.ContainsKey(parts[0]) : labels.TryGetValue(parts[0], out var val) && val == parts[1];
     }

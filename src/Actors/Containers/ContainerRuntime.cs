@@ -56,11 +56,11 @@ public sealed class ShimContainerRuntime(ContainerSettings settings) : IContaine
         Directory.CreateDirectory(paths.StateDir);
         var runtime = settings.RuntimePathOf(def.Runtime) ?? throw new Bundle.ContainerSpecException($"unknown or invalid runtime name: {def.Runtime}");
         var args = new ShimArguments(def.Id, paths.Dir, paths.StateDir, runtime, paths.RuntimeRoot, paths.LogPath,
-            Stdin: def.Config.OpenStdin, StdinOnce: def.Config.StdinOnce, WaitForStart: true);
+            Stdin: def.Spec.Stdio.OpenStdin, StdinOnce: def.Spec.Stdio.StdinOnce, WaitForStart: true);
         args = args with
         {
-            LogRotation = Bundle.LogDriver.Rotation(def.HostConfig.LogConfig, settings.LogOpts),
-            LogPath = Bundle.LogDriver.Name(def.HostConfig.LogConfig) == "none" ? null : args.LogPath,
+            LogRotation = Bundle.LogDriver.Rotation(def.Spec.Logging, settings.LogOpts),
+            LogPath = Bundle.LogDriver.Name(def.Spec.Logging) == "none" ? null : args.LogPath,
         };
         await ShimLauncher.LaunchAsync(settings.ShimBinary, args);
         return new ShimRun(await ShimClient.ConnectAsync(paths.StateDir));

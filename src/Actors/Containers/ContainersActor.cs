@@ -281,7 +281,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
     private void Create(CreateContainer c)
     {
         var sender = Sender;
-        if (CreateRefusal(c, out var hostConfig) is { } refusal)
+        if (CreateRefusal(c, out var spec) is { } refusal)
         {
             sender.Tell(refusal);
             return;
@@ -289,27 +289,27 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         var id = ContainerNames.NewId();
         var name = c.Name?.TrimStart('/') ?? UniqueRandomName();
         _pendingNames[name] = id;
-        _images.Ask<object>(new ResolveImage(c.Config.Image, ForContainer: id), TimeSpan.FromSeconds(30))
-            .PipeTo(Self, sender, reply => new ImageResolvedForCreate(c, hostConfig, id, name, reply), e => new ImageResolvedForCreate(c, hostConfig, id, name, e));
+        _images.Ask<object>(new ResolveImage(spec.Image, ForContainer: id), TimeSpan.FromSeconds(30))
+            .PipeTo(Self, sender, reply => new ImageResolvedForCreate(spec, id, name, reply), e => new ImageResolvedForCreate(spec, id, name, e));
     }
 
     /// <summary>The create's answer when it can be given before the image is resolved (docker's order of checks).</summary>
-    private ContainerError? CreateRefusal(CreateContainer c, out ContainerHostConfig hostConfig)
+    private ContainerError? CreateRefusal(CreateContainer c, out ContainerSpec spec)
     {
-        hostConfig = c.HostConfig;
+        spec = c.Spec;
         var name = c.Name?.TrimStart('/');
         if (c.Name != null && !ContainerNames.IsValid(c.Name))
             return new ContainerError(ContainerErrorKind.Invalid, $"Invalid container name ({c.Name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         if (name != null && HolderOf(name) is { } holder) return new ContainerError(ContainerErrorKind.Conflict, NameInUse(name, holder));
-        var runtimeName = c.HostConfig.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;
+        var runtimeName = c.Spec.Runtime is { Length: > 0 } r ? r : _settings.DefaultRuntime;
         if (!_settings.Runtimes.ContainsKey(runtimeName)) return new ContainerError(ContainerErrorKind.Invalid, $"Unknown runtime specified {runtimeName}");
-        if (!ContainerNetwork.IsSupported(c.HostConfig.NetworkMode))
-            return new ContainerError(ContainerErrorKind.Invalid, $"network mode {c.HostConfig.NetworkMode} is not supported by this berthd yet (none and host are)");
-        try { hostConfig = Bundle.HostConfigValidator.Validate(c.HostConfig); }
+        if (!ContainerNetwork.IsSupported(c.Spec.Network.Mode))
+            return new ContainerError(ContainerErrorKind.Invalid, $"network mode {c.Spec.Network.Mode} is not supported by this berthd yet (none and host are)");
+        try { spec = Bundle.HostConfigValidator.Validate(c.Spec); }
         catch (Bundle.HostConfigException invalid) { return new ContainerError(ContainerErrorKind.Invalid, invalid.Message); }
-        if (hostConfig.Init == true && !File.Exists(OciBundle.InitBinary))
+        if (spec.Process.Init == true && !File.Exists(OciBundle.InitBinary))
             return new ContainerError(ContainerErrorKind.Internal, $"docker-init binary not found: {OciBundle.InitBinary} is missing from this berthd's installation");
-        return (ConfigValidation.Refusal(c.Config) ?? SelfHealingValidation.Refusal(c.Config, c.HostConfig)) is { } refusal
+        return (ConfigValidation.Refusal(spec) ?? SelfHealingValidation.Refusal(spec)) is { } refusal
             ? new ContainerError(ContainerErrorKind.Invalid, refusal)
             : null;
     }
@@ -335,15 +335,14 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
         switch (r.Reply)
         {
             case ImageError e: return ContainerError.From(e);
-            case Exception e: return new ContainerError(ContainerErrorKind.Internal, $"resolving image {r.Command.Config.Image}: {e.Message}");
-            case not ImageResolved: return new ContainerError(ContainerErrorKind.Internal, $"resolving image {r.Command.Config.Image}: unexpected answer {r.Reply.GetType().Name}");
+            case Exception e: return new ContainerError(ContainerErrorKind.Internal, $"resolving image {r.Spec.Image}: {e.Message}");
+            case not ImageResolved: return new ContainerError(ContainerErrorKind.Internal, $"resolving image {r.Spec.Image}: unexpected answer {r.Reply.GetType().Name}");
         }
         var image = (ImageResolved)r.Reply;
-        var config = ContainerDefinition.Merge(r.Command.Config, image.Config);
-        if ((config.Entrypoint?.Count ?? 0) + (config.Cmd?.Count ?? 0) == 0) return new ContainerError(ContainerErrorKind.Invalid, "No command specified");
-        var runtimeName = r.Command.HostConfig.Runtime is { Length: > 0 } rt ? rt : _settings.DefaultRuntime;
-        var def = new ContainerDefinition(r.Id, "/" + r.Name, DateTimeOffset.UtcNow, image.Id, config, r.HostConfig, image.ChainIds,
-            runtimeName);
+        var spec = ContainerDefinition.Merge(r.Spec, image.Config);
+        if (spec.Argv.Count == 0) return new ContainerError(ContainerErrorKind.Invalid, "No command specified");
+        var runtimeName = spec.Runtime is { Length: > 0 } rt ? rt : _settings.DefaultRuntime;
+        var def = new ContainerDefinition(r.Id, "/" + r.Name, DateTimeOffset.UtcNow, image.Id, spec, image.ChainIds, runtimeName);
         if (await Store(new ContainerAdded(r.Id, r.Name)) is { } failed) return new ContainerError(ContainerErrorKind.Internal, StorageFault.Describe(failed));
         _names[r.Name] = r.Id;
         _execsKnown.Add(r.Id); // a new container has no execs to restore
@@ -353,7 +352,7 @@ public sealed partial class ContainersActor : GuardedActor, IWithUnboundedStash,
     }
 
     /// <summary>A create's image answer (or the failure to get one), back on this actor.</summary>
-    private sealed record ImageResolvedForCreate(CreateContainer Command, ContainerHostConfig HostConfig, string Id, string Name, object Reply)
+    private sealed record ImageResolvedForCreate(ContainerSpec Spec, string Id, string Name, object Reply)
         : INoSerializationVerificationNeeded;
 
     private string UniqueRandomName()

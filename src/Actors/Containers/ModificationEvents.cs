@@ -15,9 +15,13 @@ public sealed record ContainerUnpaused(DateTimeOffset At) : IBerthMessage;
 [Manifest("container.renamed.v1")]
 public sealed record ContainerRenamed(string Name) : IBerthMessage;
 
-/// <summary>docker update: the container's HostConfig after the update (resources, restart policy).</summary>
+/// <summary>docker update: the container's resources and restart policy after the update.</summary>
+[Manifest("container.updated.v2")]
+public sealed record ContainerResourcesUpdated(ContainerResources Resources, RestartPolicy Restart) : IBerthMessage;
+
+/// <summary>An update as berthd 0.1.0 stored it: docker's whole HostConfig after it, as JSON (upcast on read to <see cref="ContainerResourcesUpdated"/>).</summary>
 [Manifest("container.updated.v1")]
-public sealed record ContainerResourcesUpdated(ContainerHostConfig HostConfig) : IBerthMessage;
+public sealed record ContainerResourcesUpdatedV1(System.Text.Json.JsonElement HostConfig) : IBerthMessage;
 
 /// <summary>The containers actor's index: a container's name changed (names without '/').</summary>
 [Manifest("containers.renamed.v1")]

@@ -19,44 +19,44 @@ public static class OciBundle
     /// </summary>
     public static Spec Build(ContainerDefinition def, string rootfs, string containerDir, string? initBinary = null)
     {
-        var c = def.Config;
-        var h = def.HostConfig;
+        var s = def.Spec;
+        var c = s.Process;
         // Only the bundle written at start, with the rootfs mounted, runs: what can fail a start is resolved for that one.
         var starting = RootfsReady(rootfs);
         var user = starting ? ContainerUser.Resolve(rootfs, c.User) : new ContainerUser.Resolved(new User(), "/");
         var env = new List<string>(c.Env ?? []);
         if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal))) env.Insert(0, DefaultPath);
         env.Insert(1 <= env.Count ? 1 : 0, "HOSTNAME=" + Hostname(def));
-        if (c.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal))) env.Add("TERM=xterm");
+        if (s.Stdio.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal))) env.Add("TERM=xterm");
         if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal))) env.Add("HOME=" + user.Home);
         var namespaces = new List<Namespace> { new() { Type = "pid" }, new() { Type = "ipc" }, new() { Type = "uts" }, new() { Type = "mount" } };
-        if (ContainerNetwork.Effective(h.NetworkMode) != ContainerNetwork.Host) namespaces.Add(new Namespace { Type = "network" });
-        var init = h.Init == true ? initBinary ?? InitBinary : null;
+        if (ContainerNetwork.Effective(s.Network.Mode) != ContainerNetwork.Host) namespaces.Add(new Namespace { Type = "network" });
+        var init = c.Init == true ? initBinary ?? InitBinary : null;
         var spec = new Spec
         {
             OciVersion = "1.0.2-dev",
             Process = new Process
             {
-                Terminal = c.Tty,
+                Terminal = s.Stdio.Tty,
                 User = user.User,
                 Args = init != null ? [OciMounts.InitTarget, "--", .. def.Argv()] : [.. def.Argv()],
                 Env = env,
                 Cwd = c.WorkingDir is { Length: > 0 } w ? w : "/",
-                Rlimits = OciResources.Rlimits(h),
-                OomScoreAdj = h.OomScoreAdj,
+                Rlimits = OciResources.Rlimits(s.Resources),
+                OomScoreAdj = s.Resources.OomScoreAdj,
             },
-            Root = new Root { Path = rootfs, Readonly = h.ReadonlyRootfs },
+            Root = new Root { Path = rootfs, Readonly = s.Security.ReadonlyRootfs },
             Hostname = Hostname(def),
-            Mounts = OciMounts.Build(h, containerDir, init),
+            Mounts = OciMounts.Build(s, containerDir, init),
             Linux = new Linux
             {
                 Namespaces = namespaces,
                 CgroupsPath = ContainerPaths.CgroupOf(def.Id),
-                Resources = OciResources.Build(h),
+                Resources = OciResources.Build(s.Resources),
             },
         };
-        OciSecurity.Apply(spec, h);
-        OciDevices.Apply(spec, h, resolve: starting);
+        OciSecurity.Apply(spec, s.Security);
+        OciDevices.Apply(spec, s.Security, resolve: starting);
         return spec;
     }
 
@@ -67,14 +67,14 @@ public static class OciBundle
     public static void Write(ContainerDefinition def, ContainerPaths paths, string rootfs)
     {
         paths.CreateDir();
-        EtcFiles.Write(paths.Dir, Hostname(def), def.HostConfig);
-        foreach (var b in (def.HostConfig.Binds ?? []).Select(BindMount.Parse))
+        EtcFiles.Write(paths.Dir, Hostname(def), def.Spec.Network);
+        foreach (var b in (def.Spec.Mounts.Binds ?? []).Select(BindMount.Parse))
             if (!File.Exists(b.Source)) ExactMode.CreateDirectories(b.Source, ExactMode.Dir0755);
         var json = JsonSerializer.SerializeToUtf8Bytes(Build(def, rootfs, paths.Dir), OciJson.Pretty.Spec);
         ExactMode.WriteFile(paths.ConfigJson, json, ExactMode.File0600);
     }
 
-    public static string Hostname(ContainerDefinition def) => def.Config.Hostname is { Length: > 0 } h ? h : def.ShortId;
+    public static string Hostname(ContainerDefinition def) => def.Spec.Hostname is { Length: > 0 } h ? h : def.ShortId;
 
     private static bool RootfsReady(string rootfs) => Directory.Exists(rootfs) && Directory.EnumerateFileSystemEntries(rootfs).Any();
 }

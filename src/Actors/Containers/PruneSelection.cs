@@ -9,7 +9,7 @@ public static class PruneSelection
     {
         if (v.State.Running || v.State.Status is "removing") return false;
         if (p.Until is { } until && v.Created > until) return false;
-        var labels = v.Config.Labels ?? new Dictionary<string, string>();
+        var labels = v.Spec.Labels ?? new Dictionary<string, string>();
         return p.Labels.All(l => HasLabel(labels, l)) && !p.NotLabels.Any(l => HasLabel(labels, l));
     }
 

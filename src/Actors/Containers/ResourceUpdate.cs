@@ -5,7 +5,7 @@ using Berth.Runtime.Oci;
 namespace Berth.Actors.Containers;
 
 /// <summary>
-/// docker update, as a pure function: checks an update against the container's current HostConfig with docker's
+/// docker update, as a pure function: checks an update against the container's current spec with docker's
 /// messages, merges it (zero means "unchanged"), and says what to write to the live cgroup.
 /// </summary>
 public static partial class ResourceUpdate
@@ -15,10 +15,11 @@ public static partial class ResourceUpdate
 
     private const long CfsPeriod = 100_000;
 
-    /// <summary>The merged HostConfig, or docker's 400 message.</summary>
-    public static (ContainerHostConfig? Merged, string? Error) Merge(ContainerHostConfig current, ContainerResourceUpdate u, int hostCpus)
+    /// <summary>The container's resources and restart policy after the update, or docker's 400 message.</summary>
+    public static (ContainerResourcesUpdated? Merged, string? Error) Merge(ContainerSpec spec, ContainerResourceUpdate u, int hostCpus)
     {
-        if (Check(current, u, hostCpus) is { } error) return (null, error);
+        var current = spec.Resources;
+        if (Check(current, spec.AutoRemove, u, hostCpus) is { } error) return (null, error);
         var merged = current with
         {
             Memory = u.Memory != 0 ? u.Memory : current.Memory,
@@ -31,9 +32,8 @@ public static partial class ResourceUpdate
             CpusetCpus = u.CpusetCpus is { Length: > 0 } c ? c : current.CpusetCpus,
             CpusetMems = u.CpusetMems is { Length: > 0 } m ? m : current.CpusetMems,
             PidsLimit = u.PidsLimit is { } p && p != 0 ? (p > 0 ? p : null) : current.PidsLimit,
-            RestartPolicy = u.RestartPolicy is { Name.Length: > 0 } r ? r : current.RestartPolicy,
         };
-        return (merged, null);
+        return (new ContainerResourcesUpdated(merged, u.RestartPolicy ?? spec.Restart), null);
     }
 
     /// <summary>What changes in the live cgroup; null when the update touches no cgroup limit (a restart policy only).</summary>
@@ -60,7 +60,7 @@ public static partial class ResourceUpdate
         return r.Memory == null && r.Cpu == null && r.Pids == null ? null : r;
     }
 
-    private static string? Check(ContainerHostConfig current, ContainerResourceUpdate u, int hostCpus)
+    private static string? Check(ContainerResources current, bool autoRemove, ContainerResourceUpdate u, int hostCpus)
     {
         if (u.Memory != 0 && u.Memory < MinimumMemory) return "Minimum memory limit allowed is 6MB";
         if (u.Memory > 0 && u.MemorySwap == 0 && current.MemorySwap > 0 && u.Memory > current.MemorySwap)
@@ -92,18 +92,16 @@ public static partial class ResourceUpdate
                 return $"Requested CPUs are not available - requested {u.CpusetCpus}, available: {(hostCpus == 1 ? "0" : $"0-{hostCpus - 1}")}";
         }
         if (u.CpusetMems.Length > 0 && !CpuList().IsMatch(u.CpusetMems)) return $"Invalid value {u.CpusetMems} for cpuset mems";
-        return u.RestartPolicy is { } r ? CheckRestartPolicy(r, current.AutoRemove) : null;
+        return u.RestartPolicy is { } r ? CheckRestartPolicy(r, autoRemove) : null;
     }
 
-    private static string? CheckRestartPolicy(RestartPolicySpec r, bool autoRemove)
+    /// <summary>An unknown policy name never gets here: the edge that reads docker's names refuses it.</summary>
+    private static string? CheckRestartPolicy(RestartPolicy r, bool autoRemove)
     {
-        if (r.Name is "" && r.MaximumRetryCount == 0) return null;
-        if (r.Name is not ("" or "no" or "always" or "unless-stopped" or "on-failure"))
-            return $"invalid restart policy: unknown policy '{r.Name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'";
         if (r.MaximumRetryCount < 0) return "invalid restart policy: maximum retry count cannot be negative";
-        if (r.MaximumRetryCount > 0 && r.Name != "on-failure")
+        if (r.MaximumRetryCount > 0 && r.Kind != RestartPolicyKind.OnFailure)
             return "invalid restart policy: maximum retry count can only be used with 'on-failure'";
-        if (autoRemove && r.Name is not ("" or "no"))
+        if (autoRemove && !r.IsNone)
             return "Restart policy cannot be updated because AutoRemove is enabled for the container";
         return null;
     }

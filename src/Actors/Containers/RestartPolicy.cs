@@ -2,7 +2,8 @@ using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Containers;
 
-/// <summary>docker's restart policy names.</summary>
+/// <summary>docker's restart policies: no, always, unless-stopped, on-failure.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RestartPolicyKind>))]
 public enum RestartPolicyKind { No, Always, UnlessStopped, OnFailure }
 
 /// <summary>
@@ -24,33 +25,42 @@ public sealed record RestartPolicy(RestartPolicyKind Kind, int MaximumRetryCount
 
     public static readonly RestartPolicy None = new(RestartPolicyKind.No, 0);
 
-    public bool IsNone => Kind == RestartPolicyKind.No;
+    [System.Text.Json.Serialization.JsonIgnore] public bool IsNone => Kind == RestartPolicyKind.No;
 
-    /// <summary>A validated HostConfig.RestartPolicy ("" and null mean "no").</summary>
-    public static RestartPolicy From(RestartPolicySpec? spec) => spec?.Name switch
+    /// <summary>docker's name of the policy ("no", "always", "unless-stopped", "on-failure").</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Name => Kind switch
     {
-        null or "" or "no" => None,
-        "always" => new(RestartPolicyKind.Always, 0),
-        "unless-stopped" => new(RestartPolicyKind.UnlessStopped, 0),
-        "on-failure" => new(RestartPolicyKind.OnFailure, spec.MaximumRetryCount),
-        _ => throw new ArgumentException(Validate(spec, autoRemove: false)),
+        RestartPolicyKind.Always => "always",
+        RestartPolicyKind.UnlessStopped => "unless-stopped",
+        RestartPolicyKind.OnFailure => "on-failure",
+        _ => "no",
     };
 
-    /// <summary>docker's refusal (400) of a restart policy at create or update, or null when it is valid.</summary>
-    public static string? Validate(RestartPolicySpec? spec, bool autoRemove)
+    /// <summary>The policy docker names so ("" means "no"), or null for a name docker does not know.</summary>
+    public static RestartPolicy? Named(string name, int maximumRetryCount) => name switch
     {
-        var name = spec?.Name ?? "";
-        var retries = spec?.MaximumRetryCount ?? 0;
-        var error = name switch
+        "" or "no" => new(RestartPolicyKind.No, maximumRetryCount),
+        "always" => new(RestartPolicyKind.Always, maximumRetryCount),
+        "unless-stopped" => new(RestartPolicyKind.UnlessStopped, maximumRetryCount),
+        "on-failure" => new(RestartPolicyKind.OnFailure, maximumRetryCount),
+        _ => null,
+    };
+
+    /// <summary>docker's refusal (400) of a policy name it does not know.</summary>
+    public static string UnknownName(string name) =>
+        $"invalid restart policy: unknown policy '{name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'";
+
+    /// <summary>docker's refusal (400) of a restart policy at create, or null when it is valid.</summary>
+    public static string? Validate(RestartPolicy policy, bool autoRemove)
+    {
+        var error = policy.Kind switch
         {
-            "" => null,
-            "no" or "always" or "unless-stopped" when retries != 0 => "invalid restart policy: maximum retry count can only be used with 'on-failure'",
-            "no" or "always" or "unless-stopped" => null,
-            "on-failure" when retries < 0 => "invalid restart policy: maximum retry count cannot be negative",
-            "on-failure" => null,
-            _ => $"invalid restart policy: unknown policy '{name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'",
+            not RestartPolicyKind.OnFailure when policy.MaximumRetryCount != 0 => "invalid restart policy: maximum retry count can only be used with 'on-failure'",
+            RestartPolicyKind.OnFailure when policy.MaximumRetryCount < 0 => "invalid restart policy: maximum retry count cannot be negative",
+            _ => null,
         };
-        if (error == null && autoRemove && name is not ("" or "no")) return "can't create 'AutoRemove' container with restart policy";
+        if (error == null && autoRemove && !policy.IsNone) return "can't create 'AutoRemove' container with restart policy";
         return error;
     }
 

@@ -5,8 +5,8 @@ namespace Berth.Actors.Containers;
 /// <summary>docker's 400s for a create request's restart policy and health check, plus berth's health-on-failure label.</summary>
 public static class SelfHealingValidation
 {
-    public static string? Refusal(ContainerConfig config, ContainerHostConfig host) =>
-        RestartPolicy.Validate(host.RestartPolicy, host.AutoRemove)
-        ?? HealthCheck.Validate(config.Healthcheck)
-        ?? HealthOnFailureLabel.Validate(config);
+    public static string? Refusal(ContainerSpec spec) =>
+        RestartPolicy.Validate(spec.Restart, spec.AutoRemove)
+        ?? HealthCheck.Validate(spec.Health)
+        ?? HealthOnFailureLabel.Validate(spec);
 }

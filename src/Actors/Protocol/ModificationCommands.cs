@@ -14,7 +14,7 @@ public sealed record UnpauseContainer(string Ref) : IContainerTargeted, IBerthMe
 [Manifest("container.rename.v1")]
 public sealed record RenameContainer(string Ref, string NewName) : IContainerCommand, IBerthMessage;
 
-/// <summary>POST /containers/{id}/update's body: zero or null means "leave as it is", like docker.</summary>
+/// <summary>docker update's changes: zero or null means "leave as it is", like docker.</summary>
 public sealed record ContainerResourceUpdate
 {
     public long Memory { get; init; }
@@ -27,7 +27,7 @@ public sealed record ContainerResourceUpdate
     public string CpusetCpus { get; init; } = "";
     public string CpusetMems { get; init; } = "";
     public long? PidsLimit { get; init; }
-    public RestartPolicySpec? RestartPolicy { get; init; }
+    public Containers.RestartPolicy? RestartPolicy { get; init; }
 }
 
 /// <summary>POST /containers/{id}/update.</summary>

@@ -81,7 +81,8 @@ public static class ContainerEndpoints
     {
         var body = await JsonBody.Read<CreateRequestBody>(ctx);
         var config = body?.Config ?? throw ApiException.BadRequest("Config cannot be empty in order to create a container");
-        var create = new CreateContainer(Query.String(ctx.Request, "name") is { Length: > 0 } n ? n : null, config, body.HostConfig ?? new ContainerHostConfig());
+        var spec = ContainerSpecMapper.ToSpec(config, body.HostConfig ?? new ContainerHostConfig());
+        var create = new CreateContainer(Query.String(ctx.Request, "name") is { Length: > 0 } n ? n : null, spec);
         var created = await Ask<ContainerCreated>(reg, create, ctx);
         return new JsonReply(new { created.Id, Warnings = Array.Empty<string>() }, 201);
     }

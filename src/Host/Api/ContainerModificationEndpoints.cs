@@ -23,12 +23,12 @@ public static class ContainerModificationEndpoints
             await ContainerEndpoints.Ask<ContainerDone>(reg, new RenameContainer(id, Query.String(ctx.Request, "name") ?? ""), ctx);
             return new StatusReply(204);
         });
-        api.MapPost("/containers/{id}/update", Update).TakesJson<ContainerResourceUpdate>("UpdateConfig");
+        api.MapPost("/containers/{id}/update", Update).TakesJson<UpdateRequestBody>("UpdateConfig");
     }
 
     private static async Task<IResult> Update(string id, HttpContext ctx, ActorRegistry reg)
     {
-        var update = await JsonBody.Read<ContainerResourceUpdate>(ctx) ?? new ContainerResourceUpdate();
+        var update = ContainerSpecMapper.ToUpdate(await JsonBody.Read<UpdateRequestBody>(ctx) ?? new UpdateRequestBody());
         var updated = await ContainerEndpoints.Ask<ContainerUpdated>(reg, new UpdateContainer(id, update), ctx);
         return new JsonReply(new { updated.Warnings });
     }

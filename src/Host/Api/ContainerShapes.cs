@@ -36,8 +36,8 @@ public static class ContainerShapes
         v.ExecIDs,
         HostConfig = HostConfigShape.Inspect(v),
         GraphDriver = new { Data = (object?)null, Name = "overlay2" },
-        Mounts = HostConfigShape.Mounts(v.HostConfig),
-        v.Config,
+        Mounts = HostConfigShape.Mounts(v.Spec),
+        Config = ContainerSpecMapper.ToConfig(v.Spec),
         NetworkSettings = new
         {
             Bridge = "", SandboxID = "", HairpinMode = false, LinkLocalIPv6Address = "", LinkLocalIPv6PrefixLen = 0,
@@ -55,12 +55,12 @@ public static class ContainerShapes
         Command = string.Join(' ', new[] { v.Path }.Concat(v.Args)),
         Created = v.Created.ToUnixTimeSeconds(),
         Ports = Array.Empty<object>(),
-        Labels = v.Config.Labels ?? new Dictionary<string, string>(),
+        Labels = v.Spec.Labels ?? new Dictionary<string, string>(),
         State = v.State.Status,
         Status = Describe(v, now),
         HostConfig = new { NetworkMode = NetworkMode(v) },
         NetworkSettings = new { Networks = Networks(v) },
-        Mounts = HostConfigShape.Mounts(v.HostConfig),
+        Mounts = HostConfigShape.Mounts(v.Spec),
     };
 
     private static string Describe(ContainerView v, DateTimeOffset now)
@@ -87,7 +87,7 @@ public static class ContainerShapes
     /// </summary>
     private static Dictionary<string, object> Networks(ContainerView v) => new()
     {
-        [ContainerNetwork.Effective(v.HostConfig.NetworkMode)] = new
+        [ContainerNetwork.Effective(v.Spec.Network.Mode)] = new
         {
             IPAMConfig = (object?)null, Links = (object?)null, Aliases = (object?)null, MacAddress = "", DriverOpts = (object?)null,
             NetworkID = "", EndpointID = "", Gateway = "", IPAddress = "", IPPrefixLen = 0, IPv6Gateway = "",
@@ -95,7 +95,7 @@ public static class ContainerShapes
         },
     };
 
-    public static string NetworkMode(ContainerView v) => v.HostConfig.NetworkMode is { Length: > 0 } n ? n : "default";
+    public static string NetworkMode(ContainerView v) => v.Spec.Network.Mode is { Length: > 0 } n ? n : "default";
 
     /// <summary>docker ps: "Up 3 seconds (healthy)", "Up 1 second (health: starting)".</summary>
     private static string HealthSuffix(HealthView? h) => h == null ? "" : h.Status == "starting" ? " (health: starting)" : $" ({h.Status})";

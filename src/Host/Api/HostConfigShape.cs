@@ -9,13 +9,13 @@ public static class HostConfigShape
 {
     public static Dictionary<string, object?> Inspect(ContainerView v)
     {
-        var h = v.HostConfig;
+        var h = ContainerSpecMapper.ToHostConfig(v.Spec);
         var cgroupV2 = File.Exists("/sys/fs/cgroup/cgroup.controllers");
         var shape = new Dictionary<string, object?>
         {
             ["Binds"] = h.Binds,
             ["ContainerIDFile"] = "",
-            ["LogConfig"] = new { Type = LogDriver.Name(h.LogConfig), Config = h.LogConfig?.Config ?? new Dictionary<string, string>() },
+            ["LogConfig"] = new { Type = LogDriver.Name(v.Spec.Logging), Config = v.Spec.Logging.Options ?? new Dictionary<string, string>() },
             ["NetworkMode"] = ContainerShapes.NetworkMode(v),
             ["PortBindings"] = new Dictionary<string, object>(),
             ["RestartPolicy"] = new { Name = h.RestartPolicy?.Name is { Length: > 0 } n ? n : "no", MaximumRetryCount = h.RestartPolicy?.MaximumRetryCount ?? 0 },
@@ -85,8 +85,9 @@ public static class HostConfigShape
     }
 
     /// <summary>docker's MountPoint list: binds and --mount entries (tmpfs from --tmpfs is not listed, like docker).</summary>
-    public static List<object> Mounts(ContainerHostConfig h)
+    public static List<object> Mounts(ContainerSpec spec)
     {
+        var h = ContainerSpecMapper.ToHostConfig(spec);
         var list = new List<object>();
         foreach (var b in (h.Binds ?? []).Select(BindMount.Parse))
             list.Add(new { Type = "bind", b.Source, Destination = b.Target, b.Mode, RW = !b.ReadOnly, Propagation = b.Propagation is { Length: > 0 } p ? p : "rprivate" });

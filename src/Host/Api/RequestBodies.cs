@@ -19,3 +19,19 @@ public sealed record ExecStartBody
     public bool Tty { get; init; }
     public IReadOnlyList<int>? ConsoleSize { get; init; }
 }
+
+/// <summary>POST /containers/{id}/update's body (docker's UpdateConfig): zero or null means "leave as it is".</summary>
+public sealed record UpdateRequestBody
+{
+    public long Memory { get; init; }
+    public long MemorySwap { get; init; }
+    public long MemoryReservation { get; init; }
+    public long NanoCpus { get; init; }
+    public long CpuShares { get; init; }
+    public long CpuPeriod { get; init; }
+    public long CpuQuota { get; init; }
+    public string CpusetCpus { get; init; } = "";
+    public string CpusetMems { get; init; } = "";
+    public long? PidsLimit { get; init; }
+    public RestartPolicySpec? RestartPolicy { get; init; }
+}

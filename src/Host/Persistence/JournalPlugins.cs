@@ -35,6 +35,12 @@ public static class JournalPlugins
               class = {{Quote(ClassName<BerthSqlJournal>())}}
               {{settings}}
               tag-write-mode = TagTable
+              # 0.1.0's events with docker's shapes in them are read as berth's records
+              event-adapters { docker-shapes-v1 = {{Quote(ClassName<DockerShapesUpcast>())}} }
+              event-adapter-bindings {
+                {{Quote(ClassName<Berth.Actors.Containers.ContainerCreatedV1>())}} = docker-shapes-v1
+                {{Quote(ClassName<Berth.Actors.Containers.ContainerResourcesUpdatedV1>())}} = docker-shapes-v1
+              }
             }
             akka.persistence.snapshot-store.plugin = "{{SnapshotStoreId}}"
             akka.persistence.snapshot-store.sql {

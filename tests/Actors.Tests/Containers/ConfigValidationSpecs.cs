@@ -3,15 +3,17 @@ using Berth.Actors.Protocol;
 
 namespace Berth.Actors.Tests.Containers;
 
-/// <summary>A create request's Config is checked as dockerd's validateContainerConfig checks it, with its messages.</summary>
+/// <summary>A create request's process settings are checked as dockerd's validateContainerConfig checks it, with its messages.</summary>
 public sealed class ConfigValidationSpecs
 {
-    private static readonly ContainerConfig Valid = new() { Image = "busybox", Cmd = ["true"] };
+    private static readonly ContainerSpec Valid = new() { Image = "busybox", Process = new() { Command = ["true"] } };
+
+    private static ContainerSpec With(ContainerProcess p) => Valid with { Process = p };
 
     [Fact]
     public void A_valid_config_passes()
     {
-        Assert.Null(ConfigValidation.Refusal(Valid with { WorkingDir = "/srv", StopSignal = "SIGUSR1", Env = ["A=1", "B", "C="] }));
+        Assert.Null(ConfigValidation.Refusal(With(new() { WorkingDir = "/srv", Env = ["A=1", "B", "C="] }) with { StopSignal = "SIGUSR1" }));
     }
 
     [Fact]
@@ -20,7 +22,7 @@ public sealed class ConfigValidationSpecs
 
     [Fact]
     public void A_relative_working_dir_is_refused() =>
-        Assert.Equal("the working directory 'srv' is invalid, it needs to be an absolute path", ConfigValidation.Refusal(Valid with { WorkingDir = "srv" }));
+        Assert.Equal("the working directory 'srv' is invalid, it needs to be an absolute path", ConfigValidation.Refusal(With(new() { WorkingDir = "srv" })));
 
     [Theory]
     [InlineData("BOGUS")]
@@ -33,5 +35,5 @@ public sealed class ConfigValidationSpecs
     [InlineData("")]
     [InlineData("=x")]
     public void An_env_entry_without_a_name_is_refused(string entry) =>
-        Assert.Equal($"invalid environment variable: {entry}", ConfigValidation.Refusal(Valid with { Env = ["A=1", entry] }));
+        Assert.Equal($"invalid environment variable: {entry}", ConfigValidation.Refusal(With(new() { Env = ["A=1", entry] })));
 }

@@ -82,7 +82,7 @@ public sealed class ContainerActorSpecs : TestKit
     [Fact]
     public void A_policy_restart_launches_a_second_run_and_counts_one()
     {
-        var c = Create(new RestartPolicySpec { Name = "always" });
+        var c = Create(new RestartPolicy(RestartPolicyKind.Always, 0));
         c.Tell(new StartContainer(Id));
         ExpectMsg<ContainerDone>(Long);
 
@@ -95,7 +95,7 @@ public sealed class ContainerActorSpecs : TestKit
     [Fact]
     public void Docker_stop_sends_the_stop_signal_answers_on_exit_and_keeps_the_policy_off()
     {
-        var c = Create(new RestartPolicySpec { Name = "always" });
+        var c = Create(new RestartPolicy(RestartPolicyKind.Always, 0));
         c.Tell(new StartContainer(Id));
         ExpectMsg<ContainerDone>(Long);
         var stopper = CreateTestProbe();
@@ -130,9 +130,10 @@ public sealed class ContainerActorSpecs : TestKit
     public void An_unhealthy_run_with_health_on_failure_restart_is_stopped_and_started_again_counting_one_restart()
     {
         // No shim answers a probe here, so every probe fails; one failure makes the run unhealthy.
-        var c = Create(config: new ContainerConfig
+        var c = Create(spec: new ContainerSpec
         {
-            Image = "busybox", Cmd = ["sh"], Healthcheck = new HealthConfig { Test = ["CMD", "true"], Interval = 10_000_000, Retries = 1 },
+            Image = "busybox", Process = new() { Command = ["sh"] },
+            Health = new HealthSettings { Test = ["CMD", "true"], Interval = TimeSpan.FromMilliseconds(10), Retries = 1 },
             Labels = new Dictionary<string, string> { [HealthOnFailureLabel.Name] = "restart" },
         });
         c.Tell(new StartContainer(Id));
@@ -149,7 +150,7 @@ public sealed class ContainerActorSpecs : TestKit
     [Fact]
     public void Docker_restart_stops_the_run_starts_it_again_and_counts_no_restart()
     {
-        var c = Create(new RestartPolicySpec { Name = "always" });
+        var c = Create(new RestartPolicy(RestartPolicyKind.Always, 0));
         c.Tell(new StartContainer(Id));
         ExpectMsg<ContainerDone>(Long);
         var restarter = CreateTestProbe();
@@ -163,11 +164,11 @@ public sealed class ContainerActorSpecs : TestKit
         Assert.Equal(2, _runtime.Launched.Count);
     }
 
-    private IActorRef Create(RestartPolicySpec? policy = null, ContainerConfig? config = null)
+    private IActorRef Create(RestartPolicy? policy = null, ContainerSpec? spec = null)
     {
         var c = ChildActorOf(ContainerActor.Props(Id, _settings, new EventLogSink(_events.Ref), created: true));
-        var def = new ContainerDefinition(Id, "/web", DateTimeOffset.UtcNow, "sha256:" + new string('a', 64), config ?? new ContainerConfig { Image = "busybox", Cmd = ["sh"] },
-            new ContainerHostConfig { RestartPolicy = policy }, [], "berth-runtime");
+        var def = new ContainerDefinition(Id, "/web", DateTimeOffset.UtcNow, "sha256:" + new string('a', 64),
+            (spec ?? new ContainerSpec { Image = "busybox", Process = new() { Command = ["sh"] } }) with { Restart = policy ?? RestartPolicy.None }, [], "berth-runtime");
         c.Tell(new ContainerActor.Define(def));
         Assert.Equal(Id, ExpectMsg<ContainerCreated>(Long).Id);
         return c;

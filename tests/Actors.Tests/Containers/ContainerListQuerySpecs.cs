@@ -70,7 +70,7 @@ public sealed class ContainerListQuerySpecs
     private static FilterSet Filters(string json) => FilterSet.FromJson(json);
 
     private static ContainerView View(string id, string name, int minute, bool running, int exitCode = 0, Dictionary<string, string>? labels = null) =>
-        new(id, name, T0.AddMinutes(minute), "sha256:" + new string('a', 64), "busybox", new ContainerConfig { Image = "busybox", Labels = labels },
-            new ContainerHostConfig(), "sh", [],
+        new(id, name, T0.AddMinutes(minute), "sha256:" + new string('a', 64), new ContainerSpec { Image = "busybox", Labels = labels },
+            "berth-runtime", "sh", [],
             new ContainerStatusView(running ? "running" : "exited", running, false, false, false, false, running ? 42 : 0, exitCode, "", T0, null), "/log");
 }

@@ -57,7 +57,7 @@ public sealed class ContainersActorCreateSpecs : TestKit
     [Fact]
     public void A_create_refused_after_its_image_was_resolved_gives_the_image_and_the_name_back()
     {
-        _containers.Tell(new CreateContainer("web", new ContainerConfig { Image = "busybox" }, new ContainerHostConfig()));
+        _containers.Tell(new CreateContainer("web", new ContainerSpec { Image = "busybox" }));
         var resolve = _images.ExpectMsg<ResolveImage>(Long);
         _images.Reply(new ImageResolved(ImageId, new ContainerConfig(), []));   // an image without a command
 
@@ -97,5 +97,5 @@ public sealed class ContainersActorCreateSpecs : TestKit
         }));
     }
 
-    private static CreateContainer Create(string name) => new(name, new ContainerConfig { Image = "busybox", Cmd = ["true"] }, new ContainerHostConfig());
+    private static CreateContainer Create(string name) => new(name, new ContainerSpec { Image = "busybox", Process = new() { Command = ["true"] } });
 }

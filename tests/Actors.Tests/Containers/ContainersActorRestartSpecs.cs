@@ -63,7 +63,7 @@ public sealed class ContainersActorRestartSpecs : TestKit
     /// <summary>A created container with a client waiting for its removal and one for its next exit.</summary>
     private (string Id, TestProbe Removed, TestProbe Exit) CreateWithWaiters(IActorRef containers)
     {
-        containers.Tell(new CreateContainer("kept", new ContainerConfig { Image = "busybox", Cmd = ["true"] }, new ContainerHostConfig()));
+        containers.Tell(new CreateContainer("kept", new ContainerSpec { Image = "busybox", Process = new() { Command = ["true"] } }));
         var id = ExpectMsg<ContainerCreated>(Long).Id;
         var removed = CreateTestProbe();
         var exit = CreateTestProbe();

@@ -14,7 +14,7 @@ public sealed class HealthStateSpecs
     [Fact]
     public void Cmd_shell_runs_under_bin_sh_and_dockers_defaults_fill_the_rest()
     {
-        var check = HealthCheck.Of(new ContainerConfig { Healthcheck = new HealthConfig { Test = ["CMD-SHELL", "test -f /ok"] } })!;
+        var check = HealthCheck.Of(new ContainerSpec { Health = new HealthSettings { Test = ["CMD-SHELL", "test -f /ok"] } })!;
         Assert.Equal(["/bin/sh", "-c", "test -f /ok"], check.Probe);
         Assert.Equal(TimeSpan.FromSeconds(30), check.Interval);
         Assert.Equal(TimeSpan.FromSeconds(30), check.Timeout);
@@ -25,9 +25,9 @@ public sealed class HealthStateSpecs
     [Fact]
     public void Cmd_runs_its_arguments_as_given_with_nanosecond_durations()
     {
-        var check = HealthCheck.Of(new ContainerConfig
+        var check = HealthCheck.Of(new ContainerSpec
         {
-            Healthcheck = new HealthConfig { Test = ["CMD", "cat", "/ok"], Interval = 200_000_000, Timeout = 1_000_000_000, Retries = 1 },
+            Health = HealthCheck.Settings(new HealthConfig { Test = ["CMD", "cat", "/ok"], Interval = 200_000_000, Timeout = 1_000_000_000, Retries = 1 }),
         })!;
         Assert.Equal(["cat", "/ok"], check.Probe);
         Assert.Equal(TimeSpan.FromMilliseconds(200), check.Interval);
@@ -38,21 +38,21 @@ public sealed class HealthStateSpecs
     [Fact]
     public void None_or_no_test_means_no_health_check()
     {
-        Assert.Null(HealthCheck.Of(new ContainerConfig()));
-        Assert.Null(HealthCheck.Of(new ContainerConfig { Healthcheck = new HealthConfig { Test = ["NONE"] } }));
+        Assert.Null(HealthCheck.Of(new ContainerSpec()));
+        Assert.Null(HealthCheck.Of(new ContainerSpec { Health = new HealthSettings { Test = ["NONE"] } }));
     }
 
     [Fact]
     public void The_request_overrides_the_images_healthcheck_field_by_field()
     {
-        var image = new HealthConfig { Test = ["CMD", "img"], Interval = 5, Timeout = 6, Retries = 7 };
-        var merged = HealthCheck.Merge(new HealthConfig { Interval = 1 }, image)!;
+        var image = new HealthSettings { Test = ["CMD", "img"], Interval = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(6), Retries = 7 };
+        var merged = HealthCheck.Merge(new HealthSettings { Interval = TimeSpan.FromSeconds(1) }, image)!;
         Assert.Equal(["CMD", "img"], merged.Test);
-        Assert.Equal(1, merged.Interval);
-        Assert.Equal(6, merged.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), merged.Interval);
+        Assert.Equal(TimeSpan.FromSeconds(6), merged.Timeout);
         Assert.Equal(7, merged.Retries);
         Assert.Same(image, HealthCheck.Merge(null, image));
-        Assert.Equal(["NONE"], HealthCheck.Merge(new HealthConfig { Test = ["NONE"] }, image)!.Test);
+        Assert.Equal(["NONE"], HealthCheck.Merge(new HealthSettings { Test = ["NONE"] }, image)!.Test);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class HealthStateSpecs
     [InlineData("none", HealthOnFailure.None)]
     public void The_health_on_failure_label_names_the_action(string value, HealthOnFailure action)
     {
-        var config = new ContainerConfig { Labels = new Dictionary<string, string> { [HealthOnFailureLabel.Name] = value } };
+        var config = new ContainerSpec { Labels = new Dictionary<string, string> { [HealthOnFailureLabel.Name] = value } };
         Assert.Equal(action, HealthOnFailureLabel.Of(config));
         Assert.Null(HealthOnFailureLabel.Validate(config));
     }
@@ -103,8 +103,9 @@ public sealed class HealthStateSpecs
     [Fact]
     public void An_unknown_health_on_failure_value_and_a_sub_millisecond_interval_are_refused()
     {
-        var config = new ContainerConfig { Labels = new Dictionary<string, string> { [HealthOnFailureLabel.Name] = "reboot" } };
+        var config = new ContainerSpec { Labels = new Dictionary<string, string> { [HealthOnFailureLabel.Name] = "reboot" } };
         Assert.Equal("invalid berth.health-on-failure \"reboot\": use one of restart, kill, stop or none", HealthOnFailureLabel.Validate(config));
-        Assert.Equal("Interval in Healthcheck cannot be less than 1ms", HealthCheck.Validate(new HealthConfig { Interval = 10 }));
+        // 10 ns: below one tick of a TimeSpan, still not zero, so still refused.
+        Assert.Equal("Interval in Healthcheck cannot be less than 1ms", HealthCheck.Validate(HealthCheck.Settings(new HealthConfig { Interval = 10 })));
     }
 }

@@ -9,8 +9,8 @@ public sealed class PruneSelectionSpecs
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
     private static ContainerView View(string status, DateTimeOffset created, params (string, string)[] labels) => new(
-        "id", "/n", created, "sha256:x", "busybox", new ContainerConfig { Labels = labels.ToDictionary(l => l.Item1, l => l.Item2) },
-        new ContainerHostConfig(), "sh", [],
+        "id", "/n", created, "sha256:x", new ContainerSpec { Image = "busybox", Labels = labels.ToDictionary(l => l.Item1, l => l.Item2) },
+        "berth-runtime", "sh", [],
         new ContainerStatusView(status, status is "running" or "paused", status == "paused", false, false, false, 0, 0, "", null, null), "");
 
     private static PruneContainers Prune(DateTimeOffset? until = null, string[]? labels = null, string[]? notLabels = null) =>

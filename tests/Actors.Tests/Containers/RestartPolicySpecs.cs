@@ -6,12 +6,16 @@ namespace Berth.Actors.Tests.Containers;
 /// <summary>docker's restart rules (moby's restartmanager) as the pure <see cref="RestartPolicy"/>.</summary>
 public sealed class RestartPolicySpecs
 {
-    private static RestartPolicy Of(string name, int retries = 0) => RestartPolicy.From(new RestartPolicySpec { Name = name, MaximumRetryCount = retries });
+    private static RestartPolicy Of(string name, int retries = 0) => RestartPolicy.Named(name, retries)!;
+
+    /// <summary>docker's refusal of a policy by name: an unknown name, or the named policy's own.</summary>
+    private static string? Validate(string name, int retries, bool autoRemove) =>
+        RestartPolicy.Named(name, retries) is { } p ? RestartPolicy.Validate(p, autoRemove) : RestartPolicy.UnknownName(name);
 
     [Fact]
     public void No_policy_never_restarts()
     {
-        Assert.True(RestartPolicy.From(null).IsNone);
+        Assert.True(RestartPolicy.None.IsNone);
         Assert.True(Of("").IsNone);
         Assert.Null(Of("no").AfterExit(1, RestartRecord.Fresh, canceled: false));
     }
@@ -75,7 +79,7 @@ public sealed class RestartPolicySpecs
     [InlineData("on-failure", 2, true, "can't create 'AutoRemove' container with restart policy")]
     public void Dockers_validation_refuses_bad_policies(string name, int retries, bool autoRemove, string message)
     {
-        Assert.Equal(message, RestartPolicy.Validate(new RestartPolicySpec { Name = name, MaximumRetryCount = retries }, autoRemove));
+        Assert.Equal(message, Validate(name, retries, autoRemove));
     }
 
     [Theory]
@@ -85,6 +89,6 @@ public sealed class RestartPolicySpecs
     [InlineData("unless-stopped", 0, false)]
     public void Valid_policies_pass(string name, int retries, bool autoRemove)
     {
-        Assert.Null(RestartPolicy.Validate(new RestartPolicySpec { Name = name, MaximumRetryCount = retries }, autoRemove));
+        Assert.Null(Validate(name, retries, autoRemove));
     }
 }

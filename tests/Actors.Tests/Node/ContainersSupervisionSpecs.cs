@@ -84,7 +84,7 @@ public sealed class ContainersSupervisionSpecs : TestKit
 
     private string Create(IActorRef containers, string name)
     {
-        containers.Tell(new CreateContainer(name, new ContainerConfig { Image = "busybox", Cmd = ["true"] }, new ContainerHostConfig()));
+        containers.Tell(new CreateContainer(name, new ContainerSpec { Image = "busybox", Process = new() { Command = ["true"] } }));
         return ExpectMsg<ContainerCreated>(Long).Id;
     }
 

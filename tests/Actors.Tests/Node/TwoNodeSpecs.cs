@@ -31,7 +31,7 @@ public sealed class TwoNodeSpecs : IDisposable
         var image = await a.Children[ImagesActor.Name].Ask<IImageReply>(new ImportImage(new MemoryStream(TinyRootfs()), "tiny", null, null, []), Long);
         Assert.IsType<ImageImported>(image);
         var created = await a.Children[ContainersActor.Name].Ask<object>(
-            new CreateContainer("web", new ContainerConfig { Image = "tiny", Cmd = ["true"] }, new ContainerHostConfig()), Long);
+            new CreateContainer("web", new ContainerSpec { Image = "tiny", Process = new() { Command = ["true"] } }), Long);
         var id = Assert.IsType<ContainerCreated>(created).Id;
 
         Assert.Equal(["web"], Names(await a.Children[ContainersActor.Name].Ask<ContainerList>(new ListContainers(All: true), Long)));
@@ -57,8 +57,11 @@ public sealed class TwoNodeSpecs : IDisposable
         var imported = await a.Children[ImagesActor.Name].Ask<IImageReply>(new ImportImage(new MemoryStream(TinyRootfs()), "tiny", null, null, []), Long);
         var imageId = Assert.IsType<ImageImported>(imported).Id;
         var created = await a.Children[ContainersActor.Name].Ask<object>(
-            new CreateContainer("web", new ContainerConfig { Image = "tiny", Cmd = ["true"], Labels = new Dictionary<string, string> { ["tier"] = "front" } },
-                new ContainerHostConfig { RestartPolicy = new RestartPolicySpec { Name = "on-failure", MaximumRetryCount = 2 } }), Long);
+            new CreateContainer("web", new ContainerSpec
+            {
+                Image = "tiny", Process = new() { Command = ["true"] }, Labels = new Dictionary<string, string> { ["tier"] = "front" },
+                Restart = new RestartPolicy(RestartPolicyKind.OnFailure, 2),
+            }), Long);
         var id = Assert.IsType<ContainerCreated>(created).Id;
 
         // Asked from b's system, answered by a's actors: the request and the answer both cross loopback remoting.
@@ -66,8 +69,8 @@ public sealed class TwoNodeSpecs : IDisposable
         var view = Assert.Single(list.Items);
         Assert.Equal(id, view.Id);
         Assert.Equal("/web", view.Name);
-        Assert.Equal("front", view.Config.Labels!["tier"]);
-        Assert.Equal(2, view.HostConfig.RestartPolicy!.MaximumRetryCount);
+        Assert.Equal("front", view.Spec.Labels!["tier"]);
+        Assert.Equal(2, view.Spec.Restart.MaximumRetryCount);
         Assert.Equal("created", view.State.Status);
 
         var inspected = await a.From(b, "/user/node/images").Ask<IImageReply>(new InspectImage("tiny"), Long);

@@ -42,6 +42,9 @@ public sealed class MessageGen(IActorRef someActor)
                 (ticks, quarters) => (object?)new DateTimeOffset(ticks, TimeSpan.FromMinutes(15 * quarters)));
         if (t.IsEnum) return Gen.OneOf(Enum.GetValues(t).Cast<object?>().ToArray());
         if (t == typeof(IActorRef)) return Gen.Const<object?>(someActor);
+        // Raw JSON kept as read (0.1.0's docker-shaped records, upcast on replay).
+        if (t == typeof(System.Text.Json.JsonElement))
+            return Text.Select(v => (object?)System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["v"] = v }));
         if (t.IsArray) return ListOf(t.GetElementType()!).Select(l => { var a = Array.CreateInstance(t.GetElementType()!, l.Count); l.CopyTo(a, 0); return (object?)a; });
         if (t.IsGenericType && t.GetGenericTypeDefinition() is var g
             && (g == typeof(IReadOnlyList<>) || g == typeof(List<>) || g == typeof(IList<>) || g == typeof(IEnumerable<>) || g == typeof(IReadOnlyCollection<>)))

@@ -108,6 +108,9 @@ public sealed partial class WireContractSpecs() : Akka.TestKit.Xunit.TestKit(Wir
             case DateTimeOffset e:
                 Assert.True(e.EqualsExact((DateTimeOffset)actual), $"{path}: {e:O} became {actual:O}");
                 return;
+            case System.Text.Json.JsonElement e:
+                Assert.True(System.Text.Json.JsonElement.DeepEquals(e, (System.Text.Json.JsonElement)actual), $"{path}: {e} became {actual}");
+                return;
             case IDictionary e:
                 var a = Assert.IsAssignableFrom<IDictionary>(actual);
                 Assert.True(e.Count == a.Count, $"{path}: {e.Count} entries became {a.Count}");

@@ -14,10 +14,10 @@ public static class EtcFiles
     /// <summary>Docker's fallback when the host only lists local resolvers the container cannot reach.</summary>
     private static readonly string[] FallbackNameservers = ["8.8.8.8", "8.8.4.4", "2001:4860:4860::8888", "2001:4860:4860::8844"];
 
-    public static void Write(string containerDir, string hostname, ContainerHostConfig h)
+    public static void Write(string containerDir, string hostname, ContainerNetworking h)
     {
         Directory.CreateDirectory(containerDir);
-        var hostNetwork = h.NetworkMode == "host";
+        var hostNetwork = h.Mode == "host";
         WriteAtomically(Hostname(containerDir), hostname + "\n");
         WriteAtomically(Hosts(containerDir), HostsContent(h.ExtraHosts, hostNetwork ? ReadHost("/etc/hosts") : null));
         WriteAtomically(ResolvConf(containerDir), ResolvContent(ReadHost("/etc/resolv.conf") ?? "", h, hostNetwork));
@@ -48,7 +48,7 @@ public static class EtcFiles
     /// The host's resolv.conf with --dns, --dns-search and --dns-option replacing its nameserver, search and options lines;
     /// off the host network, loopback resolvers are dropped (they are not reachable from the container), like docker.
     /// </summary>
-    public static string ResolvContent(string hostResolv, ContainerHostConfig h, bool hostNetwork)
+    public static string ResolvContent(string hostResolv, ContainerNetworking h, bool hostNetwork)
     {
         var lines = hostResolv.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         static bool Is(string line, string key) => line.StartsWith(key + " ", StringComparison.Ordinal) || line.StartsWith(key + "\t", StringComparison.Ordinal);

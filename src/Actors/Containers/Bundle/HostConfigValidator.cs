@@ -5,26 +5,27 @@ using Berth.Runtime.Oci;
 namespace Berth.Actors.Containers.Bundle;
 
 /// <summary>
-/// docker's checks of a HostConfig at create, with its messages (daemon/daemon_unix.go verifyPlatformContainerResources,
+/// docker's checks of a container's host settings at create, with its messages (daemon/daemon_unix.go verifyPlatformContainerResources,
 /// volume/mounts validation, oci/caps), and its adjustments (MemorySwap defaults to twice Memory).
 /// </summary>
 public static class HostConfigValidator
 {
     private const long MinMemory = 6 * 1024 * 1024;
 
-    /// <summary>Returns the HostConfig as docker stores it, or throws <see cref="HostConfigException"/>.</summary>
-    public static ContainerHostConfig Validate(ContainerHostConfig h)
+    /// <summary>Returns the spec as docker stores it, or throws <see cref="HostConfigException"/>.</summary>
+    public static ContainerSpec Validate(ContainerSpec spec)
     {
-        Mounts(h);
-        Resources(h);
-        Security(h);
-        Names(h);
-        Ports(h);
-        LogDriver.Validate(h.LogConfig);
-        return h.Memory > 0 && h.MemorySwap == 0 ? h with { MemorySwap = h.Memory * 2 } : h;
+        Mounts(spec.Mounts);
+        Resources(spec.Resources);
+        Security(spec.Security, spec.Network.Mode);
+        Names(spec.Network);
+        Ports(spec.Network);
+        LogDriver.Validate(spec.Logging);
+        var r = spec.Resources;
+        return r.Memory > 0 && r.MemorySwap == 0 ? spec with { Resources = r with { MemorySwap = r.Memory * 2 } } : spec;
     }
 
-    private static void Mounts(ContainerHostConfig h)
+    private static void Mounts(ContainerMounts h)
     {
         var targets = new HashSet<string>();
         void Claim(string target)
@@ -34,27 +35,26 @@ public static class HostConfigValidator
         foreach (var b in h.Binds ?? []) Claim(BindMount.Parse(b).Target);
         foreach (var m in h.Mounts ?? [])
         {
-            var kind = $"invalid mount config for type \"{m.Type}\"";
+            var type = m.Kind.ToString().ToLowerInvariant();
+            var kind = $"invalid mount config for type \"{type}\"";
             if (m.Target.Length == 0) throw new HostConfigException($"{kind}: field Target must not be empty");
             if (!m.Target.StartsWith('/')) throw new HostConfigException($"{kind}: invalid mount path: '{m.Target}' mount path must be absolute");
-            switch (m.Type)
+            switch (m.Kind)
             {
-                case "bind":
+                case MountKind.Bind:
                     if (m.Source.Length == 0) throw new HostConfigException($"{kind}: field Source must not be empty");
                     if (!m.Source.StartsWith('/')) throw new HostConfigException($"{kind}: invalid mount path: '{m.Source}' mount path must be absolute");
                     if (!File.Exists(m.Source) && !Directory.Exists(m.Source))
                         throw new HostConfigException($"{kind}: bind source path does not exist: {m.Source}");
-                    if (m.TmpfsOptions != null) throw new HostConfigException($"{kind}: field TmpfsOptions must not be specified");
+                    if (m.Tmpfs != null) throw new HostConfigException($"{kind}: field TmpfsOptions must not be specified");
                     break;
-                case "tmpfs":
+                case MountKind.Tmpfs:
                     if (m.Source.Length > 0) throw new HostConfigException($"{kind}: field Source must not be specified");
-                    if (m.BindOptions != null) throw new HostConfigException($"{kind}: field BindOptions must not be specified");
-                    if (m.TmpfsOptions is { SizeBytes: < 0 }) throw new HostConfigException($"{kind}: invalid tmpfs size: {m.TmpfsOptions.SizeBytes}");
+                    if (m.Bind != null) throw new HostConfigException($"{kind}: field BindOptions must not be specified");
+                    if (m.Tmpfs is { SizeBytes: < 0 }) throw new HostConfigException($"{kind}: invalid tmpfs size: {m.Tmpfs.SizeBytes}");
                     break;
-                case "volume":
-                    throw new HostConfigException($"{kind}: named volumes are not supported by this berthd yet; use type=bind or type=tmpfs");
                 default:
-                    throw new HostConfigException($"invalid mount config: mount type unknown: \"{m.Type}\"");
+                    throw new HostConfigException($"{kind}: named volumes are not supported by this berthd yet; use type=bind or type=tmpfs");
             }
             Claim(m.Target);
         }
@@ -66,7 +66,7 @@ public static class HostConfigValidator
         }
     }
 
-    private static void Resources(ContainerHostConfig h)
+    private static void Resources(ContainerResources h)
     {
         if (h.Memory != 0 && h.Memory < MinMemory) throw new HostConfigException("Minimum memory limit allowed is 6MB");
         if (h.Memory > 0 && h.MemorySwap > 0 && h.MemorySwap < h.Memory)
@@ -106,11 +106,11 @@ public static class HostConfigValidator
             throw new HostConfigException($"Requested {(kind == "cpus" ? "CPUs" : "memory nodes")} are not available - requested {value}, available: {online}");
     }
 
-    private static void Security(ContainerHostConfig h)
+    private static void Security(ContainerSecurity h, string networkMode)
     {
         OciSecurity.Capabilities(h);
-        foreach (var opt in h.SecurityOpt ?? []) SecurityOptions.Parse(opt);
-        foreach (var (key, _) in h.Sysctls ?? new Dictionary<string, string>()) Sysctl(key, h.NetworkMode);
+        foreach (var opt in h.Options ?? []) SecurityOptions.Parse(opt);
+        foreach (var (key, _) in h.Sysctls ?? new Dictionary<string, string>()) Sysctl(key, networkMode);
     }
 
     /// <summary>Only sysctls the container's own namespaces isolate (runc's rule); net.* needs a network namespace of its own.</summary>
@@ -125,9 +125,9 @@ public static class HostConfigValidator
     }
 
     /// <summary>docker's validatePortBindings: the container port ("80/tcp") and each HostPort are a port or a range.</summary>
-    private static void Ports(ContainerHostConfig h)
+    private static void Ports(ContainerNetworking h)
     {
-        foreach (var (port, bindings) in h.PortBindings ?? new Dictionary<string, IReadOnlyList<PortBindingSpec>>())
+        foreach (var (port, bindings) in h.PortBindings ?? new Dictionary<string, IReadOnlyList<PortBinding>>())
         {
             var number = port.Split('/')[0];
             if (!IsPortRange(number)) throw new HostConfigException($"invalid port specification: \"{number}\"");
@@ -149,7 +149,7 @@ public static class HostConfigValidator
     public static bool IsIp(string s) =>
         IPAddress.TryParse(s, out var a) && (a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? s.Contains(':') : s.Split('.').Length == 4);
 
-    private static void Names(ContainerHostConfig h)
+    private static void Names(ContainerNetworking h)
     {
         foreach (var e in h.ExtraHosts ?? [])
         {

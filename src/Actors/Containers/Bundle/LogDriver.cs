@@ -8,21 +8,21 @@ public static class LogDriver
 {
     private static readonly HashSet<string> JsonFileOptions = ["max-size", "max-file", "compress", "labels", "labels-regex", "env", "env-regex", "tag"];
 
-    public static string Name(LogConfigSpec? c) => c?.Type is { Length: > 0 } t ? t : "json-file";
+    public static string Name(LogSettings c) => c.Driver is { Length: > 0 } t ? t : "json-file";
 
-    public static void Validate(LogConfigSpec? c)
+    public static void Validate(LogSettings c)
     {
         var name = Name(c);
         if (name is not ("json-file" or "none")) throw new HostConfigException($"logger: no log driver named '{name}' is registered");
-        foreach (var (k, _) in c?.Config ?? new Dictionary<string, string>())
+        foreach (var (k, _) in c.Options ?? new Dictionary<string, string>())
             if (name == "none" || !JsonFileOptions.Contains(k)) throw new HostConfigException($"unknown log opt '{k}' for {name} log driver");
         Rotation(c, null);
     }
 
     /// <summary>max-size/max-file from the container, else the daemon's --log-opt, else docker's 10m × 3 for berth.</summary>
-    public static LogRotation Rotation(LogConfigSpec? c, IReadOnlyDictionary<string, string>? daemon)
+    public static LogRotation Rotation(LogSettings c, IReadOnlyDictionary<string, string>? daemon)
     {
-        string? Opt(string key) => c?.Config?.GetValueOrDefault(key) ?? (c?.Type is null or "" ? daemon?.GetValueOrDefault(key) : null);
+        string? Opt(string key) => c.Options?.GetValueOrDefault(key) ?? (c.Driver is "" ? daemon?.GetValueOrDefault(key) : null);
         try
         {
             var size = Opt("max-size") is { } s ? LogRotation.ParseSize(s) : LogRotation.Default.MaxSize;

@@ -33,7 +33,7 @@ public static partial class OciDevices
     /// <paramref name="resolve"/> (the bundle that is about to run): like dockerd, a missing device fails the start, not
     /// the create. Throws <see cref="ContainerSpecException"/> with dockerd's message.
     /// </summary>
-    public static void Apply(Spec spec, ContainerHostConfig h, bool resolve)
+    public static void Apply(Spec spec, ContainerSecurity h, bool resolve)
     {
         var linux = spec.Linux!;
         linux.Resources ??= new Resources();

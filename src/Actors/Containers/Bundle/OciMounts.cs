@@ -9,10 +9,10 @@ public static class OciMounts
     public const long DefaultShmSize = 64L * 1024 * 1024;
     public const string InitTarget = "/sbin/docker-init";
 
-    public static List<Mount> Build(ContainerHostConfig h, string containerDir, string? initBinary)
+    public static List<Mount> Build(ContainerSpec spec, string containerDir, string? initBinary)
     {
-        var shm = h.ShmSize > 0 ? h.ShmSize : DefaultShmSize;
-        var user = UserMounts(h);
+        var shm = spec.Resources.ShmSize > 0 ? spec.Resources.ShmSize : DefaultShmSize;
+        var user = UserMounts(spec.Mounts);
         var taken = user.Select(m => m.Destination).ToHashSet();
         var defaults = new List<Mount>
         {
@@ -27,7 +27,7 @@ public static class OciMounts
         var etc = new List<Mount>();
         foreach (var (target, file) in new[] { ("/etc/resolv.conf", EtcFiles.ResolvConf(containerDir)),
                      ("/etc/hostname", EtcFiles.Hostname(containerDir)), ("/etc/hosts", EtcFiles.Hosts(containerDir)) })
-            etc.Add(new Mount { Destination = target, Type = "bind", Source = file, Options = ["rbind", "rprivate", .. h.ReadonlyRootfs ? new[] { "ro" } : []] });
+            etc.Add(new Mount { Destination = target, Type = "bind", Source = file, Options = ["rbind", "rprivate", .. spec.Security.ReadonlyRootfs ? new[] { "ro" } : []] });
         var all = defaults.Where(m => !taken.Contains(m.Destination)).Concat(etc.Where(m => !taken.Contains(m.Destination))).Concat(user).ToList();
         if (initBinary != null) all.Add(new Mount { Destination = InitTarget, Type = "bind", Source = initBinary, Options = ["bind", "ro"] });
         // Parents before children (docker sorts by depth), stable within a depth so the defaults keep their order.
@@ -37,23 +37,23 @@ public static class OciMounts
     private static int Depth(string path) => BindMount.Clean(path).Count(c => c == '/') - (path == "/" ? 1 : 0);
 
     /// <summary>Binds, Mounts (bind and tmpfs) and Tmpfs, as docker turns them into OCI mounts.</summary>
-    public static List<Mount> UserMounts(ContainerHostConfig h)
+    public static List<Mount> UserMounts(ContainerMounts h)
     {
         var mounts = new List<Mount>();
         foreach (var b in (h.Binds ?? []).Select(BindMount.Parse)) mounts.Add(Bind(b));
         foreach (var m in h.Mounts ?? [])
         {
-            if (m.Type == "bind")
+            if (m.Kind == MountKind.Bind)
             {
-                var b = new BindMount(m.Source, BindMount.Clean(m.Target), m.ReadOnly, m.BindOptions?.Propagation ?? "", "",
-                    Recursive: !(m.BindOptions?.NonRecursive ?? false));
+                var b = new BindMount(m.Source, BindMount.Clean(m.Target), m.ReadOnly, m.Bind?.Propagation ?? "", "",
+                    Recursive: !(m.Bind?.NonRecursive ?? false));
                 mounts.Add(Bind(b));
             }
-            else if (m.Type == "tmpfs")
+            else if (m.Kind == MountKind.Tmpfs)
             {
                 var opts = new List<string> { "nosuid", "nodev", "noexec" };
-                if (m.TmpfsOptions is { SizeBytes: > 0 } s) opts.Add($"size={s.SizeBytes}");
-                if (m.TmpfsOptions is { Mode: > 0 } md) opts.Add("mode=" + Convert.ToString(md.Mode, 8));
+                if (m.Tmpfs is { SizeBytes: > 0 } s) opts.Add($"size={s.SizeBytes}");
+                if (m.Tmpfs is { Mode: > 0 } md) opts.Add("mode=" + Convert.ToString(md.Mode, 8));
                 if (m.ReadOnly) opts.Add("ro");
                 mounts.Add(new Mount { Destination = BindMount.Clean(m.Target), Type = "tmpfs", Source = "tmpfs", Options = opts });
             }

@@ -3,12 +3,12 @@ using Berth.Runtime.Oci;
 
 namespace Berth.Actors.Containers.Bundle;
 
-/// <summary>The cgroup limits of HostConfig (memory, cpu, cpuset, pids) and its ulimits, as docker's spec carries them.</summary>
+/// <summary>The cgroup limits of a container (memory, cpu, cpuset, pids) and its ulimits, as docker's spec carries them.</summary>
 public static class OciResources
 {
     private const long CfsPeriod = 100_000;
 
-    public static Resources? Build(ContainerHostConfig h)
+    public static Resources? Build(ContainerResources h)
     {
         var r = new Resources();
         if (h.Memory > 0 || h.MemoryReservation > 0 || h.MemorySwap != 0)
@@ -35,7 +35,7 @@ public static class OciResources
         return r.Memory == null && r.Cpu == null && r.Pids == null ? null : r;
     }
 
-    public static List<Rlimit>? Rlimits(ContainerHostConfig h) =>
+    public static List<Rlimit>? Rlimits(ContainerResources h) =>
         h.Ulimits is { Count: > 0 } u
             ? u.Select(x => new Rlimit { Type = "RLIMIT_" + x.Name.ToUpperInvariant(), Soft = (ulong)x.Soft, Hard = (ulong)x.Hard }).ToList()
             : null;

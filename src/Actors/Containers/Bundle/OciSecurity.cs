@@ -36,7 +36,7 @@ public static class OciSecurity
     /// docker's TweakCapabilities: privileged gets all; CapAdd ALL = all but the dropped; CapDrop ALL = only the added;
     /// otherwise the defaults minus CapDrop plus CapAdd. Names with or without CAP_, any case; unknown names are refused.
     /// </summary>
-    public static List<string> Capabilities(ContainerHostConfig h)
+    public static List<string> Capabilities(ContainerSecurity h)
     {
         var add = Normalize(h.CapAdd);
         var drop = Normalize(h.CapDrop);
@@ -63,11 +63,11 @@ public static class OciSecurity
     }
 
     /// <summary>Applies privileged mode, the security options and the seccomp profile to a spec built with docker's defaults.</summary>
-    public static void Apply(Spec spec, ContainerHostConfig h)
+    public static void Apply(Spec spec, ContainerSecurity h)
     {
         var caps = Capabilities(h);
         spec.Process!.Capabilities = new Capabilities { Bounding = [.. caps], Effective = [.. caps], Permitted = [.. caps] };
-        var opts = SecurityOptions.From(h.SecurityOpt, caps);
+        var opts = SecurityOptions.From(h.Options, caps);
         spec.Process.NoNewPrivileges = opts.NoNewPrivileges;
         var linux = spec.Linux!;
         if (h.Privileged || opts.UnmaskedPaths)

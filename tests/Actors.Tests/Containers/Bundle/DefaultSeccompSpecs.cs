@@ -157,20 +157,20 @@ public sealed class DefaultSeccompSpecs
     [Fact]
     public void A_container_gets_the_builtin_profile_for_its_own_capabilities()
     {
-        var spec = Apply(new ContainerHostConfig { CapAdd = ["sys_admin"], CapDrop = ["SYS_CHROOT"] });
+        var spec = Apply(new ContainerSecurity { CapAdd = ["sys_admin"], CapDrop = ["SYS_CHROOT"] });
         Assert.True(AllowsOutright(spec.Linux!.Seccomp!, "mount"));
         Assert.Empty(RulesFor(spec.Linux.Seccomp!, "chroot"));
-        Assert.Empty(RulesFor(Apply(new ContainerHostConfig())!.Linux!.Seccomp!, "mount"));
-        Assert.NotNull(Apply(new ContainerHostConfig { SecurityOpt = ["seccomp=builtin"] }).Linux!.Seccomp);
+        Assert.Empty(RulesFor(Apply(new ContainerSecurity())!.Linux!.Seccomp!, "mount"));
+        Assert.NotNull(Apply(new ContainerSecurity { Options = ["seccomp=builtin"] }).Linux!.Seccomp);
     }
 
     [Fact]
     public void Privileged_and_unconfined_containers_run_without_a_filter_and_a_custom_profile_replaces_the_builtin()
     {
-        Assert.Null(Apply(new ContainerHostConfig { Privileged = true }).Linux!.Seccomp);
-        Assert.Null(Apply(new ContainerHostConfig { SecurityOpt = ["seccomp=unconfined"] }).Linux!.Seccomp);
+        Assert.Null(Apply(new ContainerSecurity { Privileged = true }).Linux!.Seccomp);
+        Assert.Null(Apply(new ContainerSecurity { Options = ["seccomp=unconfined"] }).Linux!.Seccomp);
         const string custom = """{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_ERRNO"}]}""";
-        var s = Apply(new ContainerHostConfig { SecurityOpt = ["seccomp=" + custom] }).Linux!.Seccomp!;
+        var s = Apply(new ContainerSecurity { Options = ["seccomp=" + custom] }).Linux!.Seccomp!;
         Assert.Equal("SCMP_ACT_ALLOW", s.DefaultAction);
         Assert.Equal(["mkdir"], Assert.Single(s.Syscalls!).Names);
     }
@@ -182,12 +182,12 @@ public sealed class DefaultSeccompSpecs
             {"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["reboot"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_BOOT"]}},
              {"names":["chroot"],"action":"SCMP_ACT_ALLOW","excludes":{"caps":["CAP_SYS_BOOT"]}}]}
             """;
-        Assert.Equal(["chroot"], Assert.Single(Apply(new ContainerHostConfig { SecurityOpt = ["seccomp=" + custom] }).Linux!.Seccomp!.Syscalls!).Names);
-        var booted = Apply(new ContainerHostConfig { SecurityOpt = ["seccomp=" + custom], CapAdd = ["SYS_BOOT"] }).Linux!.Seccomp!;
+        Assert.Equal(["chroot"], Assert.Single(Apply(new ContainerSecurity { Options = ["seccomp=" + custom] }).Linux!.Seccomp!.Syscalls!).Names);
+        var booted = Apply(new ContainerSecurity { Options = ["seccomp=" + custom], CapAdd = ["SYS_BOOT"] }).Linux!.Seccomp!;
         Assert.Equal(["reboot"], Assert.Single(booted.Syscalls!).Names);
     }
 
-    private static Spec Apply(ContainerHostConfig h)
+    private static Spec Apply(ContainerSecurity h)
     {
         var spec = new Spec { Process = new Process(), Linux = new Linux() };
         OciSecurity.Apply(spec, h);

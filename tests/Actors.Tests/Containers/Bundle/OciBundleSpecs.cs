@@ -12,8 +12,8 @@ public sealed class OciBundleSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static ContainerDefinition Def(ContainerHostConfig h, ContainerConfig? c = null) =>
-        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", c ?? new ContainerConfig { Cmd = ["sh"] }, h, [], "berth-runtime");
+    private static ContainerDefinition Def(ContainerSpec s) =>
+        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", s with { Process = s.Process with { Command = ["sh"] } }, [], "berth-runtime");
 
     [Fact]
     public void Resources_carry_memory_cpu_and_pids_limits()
@@ -31,7 +31,7 @@ public sealed class OciBundleSpecs : IDisposable
     [Fact]
     public void Privileged_has_every_capability_no_masked_paths_a_writable_sys_and_host_devices()
     {
-        var spec = OciBundle.Build(Def(new() { Privileged = true }), _dir.Combine("rootfs"), _dir.Path);
+        var spec = OciBundle.Build(Def(new ContainerSpec { Security = new() { Privileged = true } }), _dir.Combine("rootfs"), _dir.Path);
         Assert.Equal(OciSecurity.AllCapabilities, spec.Process!.Capabilities!.Bounding);
         Assert.Empty(spec.Linux!.MaskedPaths!);
         Assert.Empty(spec.Linux.ReadonlyPaths!);
@@ -43,12 +43,11 @@ public sealed class OciBundleSpecs : IDisposable
     [Fact]
     public void Binds_tmpfs_etc_files_and_the_init_are_mounted_parents_first()
     {
-        var h = new ContainerHostConfig
+        var h = new ContainerSpec
         {
-            Binds = ["/tmp:/data/inner:ro", "/var:/data"],
-            Tmpfs = new Dictionary<string, string> { ["/scratch"] = "size=1m,exec" },
-            ShmSize = 8L << 20,
-            Init = true,
+            Mounts = new() { Binds = ["/tmp:/data/inner:ro", "/var:/data"], Tmpfs = new Dictionary<string, string> { ["/scratch"] = "size=1m,exec" } },
+            Resources = new() { ShmSize = 8L << 20 },
+            Process = new() { Init = true },
         };
         var spec = OciBundle.Build(Def(h), _dir.Combine("rootfs"), _dir.Path, initBinary: "/opt/berth-init");
         var m = spec.Mounts!;
@@ -64,7 +63,7 @@ public sealed class OciBundleSpecs : IDisposable
     [Fact]
     public void A_user_bind_on_etc_hosts_replaces_dockers_own()
     {
-        var spec = OciBundle.Build(Def(new() { Binds = ["/etc/hosts:/etc/hosts:ro"] }), _dir.Combine("rootfs"), _dir.Path);
+        var spec = OciBundle.Build(Def(new ContainerSpec { Mounts = new() { Binds = ["/etc/hosts:/etc/hosts:ro"] } }), _dir.Combine("rootfs"), _dir.Path);
         Assert.Equal("/etc/hosts", spec.Mounts!.Single(x => x.Destination == "/etc/hosts").Source);
     }
 
@@ -124,8 +123,8 @@ public sealed class OciBundleSpecs : IDisposable
     public void Log_rotation_comes_from_the_container_then_the_daemon_then_10m_by_3()
     {
         Assert.Equal(new Berth.Shim.Logging.LogRotation(1024 * 1024, 2),
-            LogDriver.Rotation(new LogConfigSpec { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "2" } }, null));
-        Assert.Equal(new Berth.Shim.Logging.LogRotation(2048, 3), LogDriver.Rotation(null, new Dictionary<string, string> { ["max-size"] = "2k" }));
-        Assert.Equal(Berth.Shim.Logging.LogRotation.Default, LogDriver.Rotation(null, null));
+            LogDriver.Rotation(new LogSettings { Driver = "json-file", Options = new Dictionary<string, string> { ["max-size"] = "1m", ["max-file"] = "2" } }, null));
+        Assert.Equal(new Berth.Shim.Logging.LogRotation(2048, 3), LogDriver.Rotation(new LogSettings(), new Dictionary<string, string> { ["max-size"] = "2k" }));
+        Assert.Equal(Berth.Shim.Logging.LogRotation.Default, LogDriver.Rotation(new LogSettings(), null));
     }
 }

@@ -13,11 +13,11 @@ public sealed class OciDevicesSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static ContainerDefinition Def(ContainerHostConfig h) =>
-        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", new ContainerConfig { Cmd = ["sh"] }, h, [], "berth-runtime");
+    private static ContainerDefinition Def(ContainerSpec s) =>
+        new(new string('a', 64), "/t", DateTimeOffset.UnixEpoch, "sha256:x", s with { Process = s.Process with { Command = ["sh"] } }, [], "berth-runtime");
 
     /// <summary>The spec of the bundle that runs (written at start, with the rootfs mounted).</summary>
-    private Spec Starting(ContainerHostConfig h)
+    private Spec Starting(ContainerSpec h)
     {
         var rootfs = _dir.Combine("rootfs");
         Directory.CreateDirectory(Path.Combine(rootfs, "etc"));
@@ -36,7 +36,7 @@ public sealed class OciDevicesSpecs : IDisposable
     [Fact]
     public void An_unprivileged_container_gets_dockers_rules_and_no_host_device_nodes()
     {
-        var spec = Starting(new ContainerHostConfig());
+        var spec = Starting(new ContainerSpec());
         Assert.Equal(DockerDefaults, Rules(spec));
         Assert.Empty(spec.Linux!.Devices!);
     }
@@ -44,10 +44,7 @@ public sealed class OciDevicesSpecs : IDisposable
     [Fact]
     public void A_device_mapping_makes_the_host_node_at_its_container_path_and_allows_it_with_its_permissions()
     {
-        var spec = Starting(new ContainerHostConfig
-        {
-            Devices = [new DeviceMappingSpec { PathOnHost = "/dev/null", PathInContainer = "/dev/mynull", CgroupPermissions = "rw" }],
-        });
+        var spec = Starting(new ContainerSpec { Security = new() { Devices = [new DeviceMapping("/dev/null", "/dev/mynull", "rw")] } });
         var node = Assert.Single(spec.Linux!.Devices!);
         Assert.Equal(("c", "/dev/mynull", 1L, 3L, 0x1b6u /* 0666, the host node's */, 0u, 0u),
             (node.Type, node.Path, node.Major, node.Minor, node.FileMode, node.Uid, node.Gid));
@@ -96,11 +93,7 @@ public sealed class OciDevicesSpecs : IDisposable
     [Fact]
     public void Only_the_bundle_that_runs_looks_the_devices_up()
     {
-        var h = new ContainerHostConfig
-        {
-            Devices = [new DeviceMappingSpec { PathOnHost = "/dev/berth-nothing", PathInContainer = "/dev/x", CgroupPermissions = "rwm" }],
-            DeviceCgroupRules = ["not a rule"],
-        };
+        var h = new ContainerSpec { Security = new() { Devices = [new DeviceMapping("/dev/berth-nothing", "/dev/x", "rwm")], DeviceCgroupRules = ["not a rule"] } };
         var atCreate = OciBundle.Build(Def(h), _dir.Combine("not-mounted-yet"), _dir.Path);
         Assert.Equal(DockerDefaults, Rules(atCreate));
         Assert.Throws<ContainerSpecException>(() => Starting(h));
@@ -109,7 +102,7 @@ public sealed class OciDevicesSpecs : IDisposable
     [Fact]
     public void Device_cgroup_rules_become_allow_rules_after_dockers()
     {
-        var spec = Starting(new ContainerHostConfig { DeviceCgroupRules = ["c 1:11 w", "b 7:* r", "a *:* rwm"] });
+        var spec = Starting(new ContainerSpec { Security = new() { DeviceCgroupRules = ["c 1:11 w", "b 7:* r", "a *:* rwm"] } });
         Assert.Equal([.. DockerDefaults, "allow c 1:11 w", "allow b 7:* r", "allow a *:* rwm"], Rules(spec));
     }
 
@@ -125,12 +118,7 @@ public sealed class OciDevicesSpecs : IDisposable
     [Fact]
     public void Privileged_allows_every_device_and_adds_mappings_that_move_a_device()
     {
-        var spec = Starting(new ContainerHostConfig
-        {
-            Privileged = true,
-            Devices = [new DeviceMappingSpec { PathOnHost = "/dev/null", PathInContainer = "/dev/mynull", CgroupPermissions = "r" }],
-            DeviceCgroupRules = ["c 1:11 w"],
-        });
+        var spec = Starting(new ContainerSpec { Security = new() { Privileged = true, Devices = [new DeviceMapping("/dev/null", "/dev/mynull", "r")], DeviceCgroupRules = ["c 1:11 w"] } });
         Assert.Equal(["allow a *:* rwm"], Rules(spec));
         Assert.Contains(spec.Linux!.Devices!, d => d.Path == "/dev/null");
         Assert.Contains(spec.Linux.Devices!, d => d.Path == "/dev/mynull" && d.Major == 1 && d.Minor == 3);
