@@ -52,9 +52,10 @@ public sealed class LocalNodes(Func<string, string>? journal = null) : IDisposab
         return ConfigurationFactory.ParseString($$"""
             akka.loglevel = WARNING
             akka.actor.provider = remote
-            # every local message is serialized on the way too, as in the actor specs (WireConfig)
-            akka.actor.serialize-messages = on
-            akka.actor.serialize-creators = off
+            # Messages between the nodes cross real remoting. Local messages are not verified here (unlike WireConfig):
+            # the Sql journal sends itself WriteFinished with a running Task in it, which fails the check when the
+            # write is still in flight (seen under load: the journal stopped answering, the spec timed out).
+            akka.actor.serialize-messages = off
             akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
             akka.remote.dot-netty.tcp.port = 0
             akka.actor.serializers.berth = "{{typeof(Berth.Actors.Protocol.Serialization.BerthJsonSerializer).AssemblyQualifiedName}}"
