@@ -18,11 +18,8 @@ public sealed record ContainerSettings(
     /// The overlay lower dirs (top first) of an image's snapshots from its chain ids (bottom first): derived from the data
     /// root each time, never stored, so a data root moved elsewhere still mounts its containers.
     /// </summary>
-    public IReadOnlyList<string> LowerDirsOf(IReadOnlyList<string> chainIds)
-    {
-        var root = SnapshotStore.RootUnder(DataRoot);
-        return [.. chainIds.Reverse().Select(c => SnapshotStore.FsOf(root, Digest.Parse(c)))];
-    }
+    public IReadOnlyList<string> LowerDirsOf(IReadOnlyList<string> chainIds) =>
+        SnapshotStore.LowerDirsOf(SnapshotStore.RootUnder(DataRoot), chainIds.Select(Digest.Parse));
 
     /// <summary>
     /// The binary of a container's runtime: definitions store the runtime's name; those written before 0.2 stored its path,

@@ -52,7 +52,7 @@ public sealed class ImagesActorSpecs : TestKit
 
     /// <summary>The snapshot dirs a container on this node stacks for a resolved image, top layer first.</summary>
     private static IReadOnlyList<string> LowerDirs(ImageStore store, ImageResolved resolved) =>
-        [.. resolved.ChainIds.Reverse().Select(c => store.Snapshots.FsOf(Berth.Actors.Images.Content.Digest.Parse(c)))];
+        store.LowerDirs(resolved.ChainIds.Select(Berth.Actors.Images.Content.Digest.Parse));
 
     private string ImportBusybox(IActorRef actor, string repo = "busybox", params string[] changes) =>
         Ask<ImageImported>(actor, new ImportImage(new MemoryStream(BusyboxRootfs()), repo, null, null, changes)).Id;

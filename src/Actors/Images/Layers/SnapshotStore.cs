@@ -43,6 +43,9 @@ public sealed class SnapshotStore
     /// <summary>The overlay lower dir for this chainID in the snapshot store at <paramref name="root"/>.</summary>
     public static string FsOf(string root, Digest chainId) => Path.Combine(root, chainId.Hex, "fs");
 
+    /// <summary>Overlay lower dirs (top layer first, as lowerdir wants) of snapshots given base first, in the store at <paramref name="root"/>.</summary>
+    public static IReadOnlyList<string> LowerDirsOf(string root, IEnumerable<Digest> chainIds) => [.. chainIds.Reverse().Select(c => FsOf(root, c))];
+
     public bool Exists(Digest chainId) => File.Exists(Path.Combine(DirOf(chainId), "size"));
 
     /// <summary>Content size of this one layer (not the chain), as docker's DiffSize.</summary>

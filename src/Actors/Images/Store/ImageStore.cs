@@ -44,7 +44,10 @@ public sealed class ImageStore
     public ImageConfigFile ReadConfig(Digest imageId) => ImageConfigFile.Parse(Content.ReadAll(imageId));
 
     /// <summary>Lower dirs of an image's rootfs, top layer first (the order overlay's lowerdir wants).</summary>
-    public IReadOnlyList<string> LowerDirs(ImageRecord image) => [.. image.ChainIds.Reverse().Select(Snapshots.FsOf)];
+    public IReadOnlyList<string> LowerDirs(ImageRecord image) => LowerDirs(image.ChainIds);
+
+    /// <summary>Lower dirs of snapshots given by chain id, base first (as <see cref="Berth.Actors.Protocol.ImageResolved"/> carries them), top layer first.</summary>
+    public IReadOnlyList<string> LowerDirs(IEnumerable<Digest> chainIds) => SnapshotStore.LowerDirsOf(Snapshots.Root, chainIds);
 
     /// <summary>
     /// Stores a config (and a manifest: the given one, or a synthesised OCI manifest over <paramref name="layers"/>)
